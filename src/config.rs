@@ -1,0 +1,497 @@
+//! Settings: `secpip.toml`, `SECPIP_*` environment variables and flags, combined
+//! with one precedence (flag, then environment, then file, then default).
+//!
+//! Every environment variable secpip reads is a constant in [`env`], read in
+//! this module and nowhere else. Persisted state (the status store) is not
+//! configuration and never lives here.
+
+use crate::verdict::policy::{Policy, RawPolicy};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Every environment variable secpip reads, in one place.
+pub mod env {
+    /// Path of the `secpip.toml` to load.
+    pub const CONFIG: &str = "SECPIP_CONFIG";
+    /// Where the status store and the local secure repository live.
+    pub const DATA_DIR: &str = "SECPIP_DATA_DIR";
+    /// The Python whose pip resolves and installs.
+    pub const PYTHON: &str = "SECPIP_PYTHON";
+    /// Upstream simple index (overrides what pip is configured with).
+    pub const PYPI_INDEX_URL: &str = "SECPIP_PYPI_INDEX_URL";
+    /// Base of the upstream JSON metadata API (`{base}/{name}/json`).
+    pub const PYPI_JSON_URL: &str = "SECPIP_PYPI_JSON_URL";
+    /// Download statistics endpoint, with `{name}` in it.
+    pub const DOWNLOADS_URL: &str = "SECPIP_DOWNLOADS_URL";
+    /// Base URL of the GitHub REST API.
+    pub const GITHUB_API_URL: &str = "SECPIP_GITHUB_API_URL";
+    /// Optional GitHub token (raises the API rate limit; never printed).
+    pub const GITHUB_TOKEN: &str = "SECPIP_GITHUB_TOKEN";
+    /// Seconds a CHECK claim lasts before another process may take it over.
+    pub const LEASE_SECS: &str = "SECPIP_LEASE_SECS";
+    /// Seconds an install waits for verdicts before giving up.
+    pub const TIMEOUT_SECS: &str = "SECPIP_TIMEOUT_SECS";
+    /// Non-interactive mode: never prompt, policy decides.
+    pub const CI: &str = "SECPIP_CI";
+    /// Log filter (`tracing` syntax), e.g. `secpip=debug`.
+    pub const LOG: &str = "SECPIP_LOG";
+    /// The conventional switch that turns colour off.
+    pub const NO_COLOR: &str = "NO_COLOR";
+    /// Set by most CI systems; treated like `--ci`.
+    pub const GENERIC_CI: &str = "CI";
+    /// The active virtual environment, if any.
+    pub const VIRTUAL_ENV: &str = "VIRTUAL_ENV";
+}
+
+/// Default download statistics endpoint (the public stats service's "recent" API).
+pub const DEFAULT_DOWNLOADS_URL: &str = "https://pypistats.org/api/packages/{name}/recent";
+/// Default GitHub REST API base.
+pub const DEFAULT_GITHUB_API_URL: &str = "https://api.github.com";
+
+/// Why settings could not be assembled; each names the file or variable at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file exists but could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has unknown/mistyped keys.
+    #[error("invalid config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What `toml` said, including the line.
+        message: String,
+    },
+    /// An environment variable has a value of the wrong shape.
+    #[error("environment variable {name}={value:?} is not valid: {expected}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// The policy section is inconsistent.
+    #[error("invalid [policy] in {path}: {message}")]
+    Policy {
+        /// The file (or "defaults").
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No data directory could be determined.
+    #[error(
+        "cannot determine a data directory; set {} or --data-dir",
+        env::DATA_DIR
+    )]
+    NoDataDir,
+}
+
+/// The file format of `secpip.toml`. Unknown keys are errors, so typos surface.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    pypi: RawPypi,
+    #[serde(default)]
+    sources: RawSources,
+    #[serde(default)]
+    install: RawInstall,
+    #[serde(default)]
+    policy: RawPolicy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPypi {
+    index_url: Option<String>,
+    json_url: Option<String>,
+    python: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSources {
+    downloads_url: Option<String>,
+    github_api_url: Option<String>,
+    timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstall {
+    timeout_secs: Option<u64>,
+    lease_secs: Option<u64>,
+    workers: Option<usize>,
+    resolve_cache_secs: Option<u64>,
+}
+
+/// Flags that take part in precedence (the CLI fills this in).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--data-dir DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--python PATH`.
+    pub python: Option<PathBuf>,
+    /// `--ci`.
+    pub ci: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `-q` count.
+    pub quiet: u8,
+    /// `-v` count.
+    pub verbose: u8,
+    /// `--timeout SECS`.
+    pub timeout_secs: Option<u64>,
+}
+
+/// PyPI upstream and the local Python/pip.
+#[derive(Debug, Clone)]
+pub struct PypiSettings {
+    /// Upstream simple index; `None` means "ask pip".
+    pub index_url: Option<String>,
+    /// Upstream JSON API base; `None` means "derive from the index URL".
+    pub json_url: Option<String>,
+    /// The Python whose pip runs.
+    pub python: PathBuf,
+}
+
+/// Optional reputation data sources.
+#[derive(Clone)]
+pub struct SourceSettings {
+    /// Stats endpoint with `{name}`; empty string disables it.
+    pub downloads_url: String,
+    /// GitHub API base; empty string disables it.
+    pub github_api_url: String,
+    /// GitHub token, if any. Never printed (see the `Debug` impl).
+    pub github_token: Option<String>,
+    /// Per-request timeout for these sources and the metadata API.
+    pub timeout_secs: u64,
+}
+
+impl std::fmt::Debug for SourceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceSettings")
+            .field("downloads_url", &self.downloads_url)
+            .field("github_api_url", &self.github_api_url)
+            .field(
+                "github_token",
+                &self.github_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+/// Timing and concurrency of the install flow.
+#[derive(Debug, Clone)]
+pub struct InstallSettings {
+    /// How long to wait for all verdicts.
+    pub timeout_secs: u64,
+    /// Lease of a CHECK claim; renewed while the scan runs.
+    pub lease_secs: u64,
+    /// Concurrent scans in the embedded worker pool.
+    pub workers: usize,
+    /// How long a resolved tree is reused without asking upstream again.
+    pub resolve_cache_secs: u64,
+}
+
+/// How output is presented.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputSettings {
+    /// Machine-readable JSON on stdout.
+    pub json: bool,
+    /// Never prompt; policy decides.
+    pub ci: bool,
+    /// Quiet level.
+    pub quiet: u8,
+    /// Verbosity level.
+    pub verbose: u8,
+    /// Colour allowed (`NO_COLOR` unset).
+    pub color: bool,
+}
+
+/// Everything a command needs to know, resolved once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The config file that was loaded, if any.
+    pub config_file: Option<PathBuf>,
+    /// Status store and local secure repo live here.
+    pub data_dir: PathBuf,
+    /// PyPI upstream and pip.
+    pub pypi: PypiSettings,
+    /// Reputation sources.
+    pub sources: SourceSettings,
+    /// Install flow timing.
+    pub install: InstallSettings,
+    /// The validated policy.
+    pub policy: Policy,
+    /// Output presentation.
+    pub output: OutputSettings,
+}
+
+/// Reads the process environment; a trait-free seam so tests can pass a map.
+pub trait EnvSource {
+    /// The value of `name`, if set and non-empty.
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl EnvSource for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<S: std::hash::BuildHasher> EnvSource for std::collections::HashMap<String, String, S> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.is_empty()).cloned()
+    }
+}
+
+fn env_u64(env: &dyn EnvSource, name: &'static str) -> Result<Option<u64>, ConfigError> {
+    match env.var(name) {
+        None => Ok(None),
+        Some(v) => v.trim().parse().map(Some).map_err(|_| ConfigError::Env {
+            name,
+            value: v,
+            expected: "a whole number of seconds",
+        }),
+    }
+}
+
+fn env_bool(env: &dyn EnvSource, name: &str) -> bool {
+    env.var(name)
+        .map(|v| {
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "0" | "false" | "no" | "off"
+            )
+        })
+        .unwrap_or(false)
+}
+
+/// Finds the config file: `--config`, `SECPIP_CONFIG`, `./secpip.toml`, then the user config dir.
+fn find_config(flags: &Overrides, env: &dyn EnvSource) -> Option<(PathBuf, bool)> {
+    if let Some(p) = &flags.config {
+        return Some((p.clone(), true));
+    }
+    if let Some(p) = env.var(env::CONFIG) {
+        return Some((PathBuf::from(p), true));
+    }
+    let local = PathBuf::from("secpip.toml");
+    if local.is_file() {
+        return Some((local, false));
+    }
+    let user = dirs::config_dir()?.join("secpip").join("secpip.toml");
+    user.is_file().then_some((user, false))
+}
+
+fn load_file(path: &Path) -> Result<RawConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// The Python whose pip secpip drives: the active virtualenv's, else `python3`.
+fn default_python(env: &dyn EnvSource) -> PathBuf {
+    if let Some(venv) = env.var(env::VIRTUAL_ENV) {
+        let p = PathBuf::from(venv).join("bin").join("python");
+        if p.exists() {
+            return p;
+        }
+    }
+    PathBuf::from("python3")
+}
+
+impl Settings {
+    /// Resolves settings from flags, the process environment and the config file.
+    pub fn load(flags: &Overrides) -> Result<Settings, ConfigError> {
+        Self::load_with(flags, &ProcessEnv)
+    }
+
+    /// Like [`Settings::load`] with an explicit environment (for tests).
+    pub fn load_with(flags: &Overrides, env: &dyn EnvSource) -> Result<Settings, ConfigError> {
+        let found = find_config(flags, env);
+        let (raw, config_file) = match found {
+            Some((path, explicit)) => {
+                if !explicit && !path.is_file() {
+                    (RawConfig::default(), None)
+                } else {
+                    (load_file(&path)?, Some(path))
+                }
+            }
+            None => (RawConfig::default(), None),
+        };
+        let policy_origin = config_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "defaults".into());
+        let policy = raw
+            .policy
+            .validate()
+            .map_err(|message| ConfigError::Policy {
+                path: policy_origin,
+                message,
+            })?;
+
+        let data_dir = match flags
+            .data_dir
+            .clone()
+            .or_else(|| env.var(env::DATA_DIR).map(PathBuf::from))
+            .or(raw.data_dir)
+        {
+            Some(d) => d,
+            None => dirs::data_dir()
+                .map(|d| d.join("secpip"))
+                .ok_or(ConfigError::NoDataDir)?,
+        };
+
+        let python = flags
+            .python
+            .clone()
+            .or_else(|| env.var(env::PYTHON).map(PathBuf::from))
+            .or(raw.pypi.python)
+            .unwrap_or_else(|| default_python(env));
+
+        let pypi = PypiSettings {
+            index_url: env.var(env::PYPI_INDEX_URL).or(raw.pypi.index_url),
+            json_url: env.var(env::PYPI_JSON_URL).or(raw.pypi.json_url),
+            python,
+        };
+        let sources = SourceSettings {
+            downloads_url: env
+                .var(env::DOWNLOADS_URL)
+                .or(raw.sources.downloads_url)
+                .unwrap_or_else(|| DEFAULT_DOWNLOADS_URL.to_string()),
+            github_api_url: env
+                .var(env::GITHUB_API_URL)
+                .or(raw.sources.github_api_url)
+                .unwrap_or_else(|| DEFAULT_GITHUB_API_URL.to_string()),
+            github_token: env.var(env::GITHUB_TOKEN),
+            timeout_secs: raw.sources.timeout_secs.unwrap_or(20),
+        };
+        let install = InstallSettings {
+            timeout_secs: match flags.timeout_secs {
+                Some(t) => t,
+                None => env_u64(env, env::TIMEOUT_SECS)?
+                    .or(raw.install.timeout_secs)
+                    .unwrap_or(600),
+            },
+            lease_secs: env_u64(env, env::LEASE_SECS)?
+                .or(raw.install.lease_secs)
+                .unwrap_or(300)
+                .max(1),
+            workers: raw.install.workers.unwrap_or(8).clamp(1, 64),
+            resolve_cache_secs: raw.install.resolve_cache_secs.unwrap_or(3600),
+        };
+        let output = OutputSettings {
+            json: flags.json,
+            ci: flags.ci || env_bool(env, env::CI) || env_bool(env, env::GENERIC_CI),
+            quiet: flags.quiet,
+            verbose: flags.verbose,
+            color: env.var(env::NO_COLOR).is_none(),
+        };
+        Ok(Settings {
+            config_file,
+            data_dir,
+            pypi,
+            sources,
+            install,
+            policy,
+            output,
+        })
+    }
+
+    /// Path of the SQLite status store.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("secpip.db")
+    }
+
+    /// Folder of the local secure repository.
+    pub fn repo_dir(&self) -> PathBuf {
+        self.data_dir.join("repo")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("secpip.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn env_beats_file_and_flag_beats_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write(
+            dir.path(),
+            "[install]\ntimeout_secs = 5\nlease_secs = 7\n[pypi]\nindex_url = \"http://file/simple/\"\n",
+        );
+        let mut env = HashMap::new();
+        env.insert(env::LEASE_SECS.to_string(), "9".to_string());
+        env.insert(env::DATA_DIR.to_string(), "/tmp/x".to_string());
+        let flags = Overrides {
+            config: Some(cfg),
+            timeout_secs: Some(3),
+            ..Default::default()
+        };
+        let s = Settings::load_with(&flags, &env).unwrap();
+        assert_eq!(s.install.timeout_secs, 3);
+        assert_eq!(s.install.lease_secs, 9);
+        assert_eq!(s.pypi.index_url.as_deref(), Some("http://file/simple/"));
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write(dir.path(), "[install]\ntimeout = 5\n");
+        let flags = Overrides {
+            config: Some(cfg.clone()),
+            ..Default::default()
+        };
+        let err = Settings::load_with(&flags, &HashMap::new()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&cfg.display().to_string()), "{text}");
+        assert!(text.contains("timeout"), "{text}");
+    }
+
+    #[test]
+    fn bad_env_number_is_explained() {
+        let mut env = HashMap::new();
+        env.insert(env::TIMEOUT_SECS.to_string(), "soon".to_string());
+        env.insert(env::DATA_DIR.to_string(), "/tmp/x".to_string());
+        let err = Settings::load_with(&Overrides::default(), &env).unwrap_err();
+        assert!(err.to_string().contains("SECPIP_TIMEOUT_SECS"));
+    }
+
+    #[test]
+    fn github_token_is_redacted_in_debug() {
+        let mut env = HashMap::new();
+        env.insert(env::GITHUB_TOKEN.to_string(), "ghp_secret".to_string());
+        env.insert(env::DATA_DIR.to_string(), "/tmp/x".to_string());
+        let s = Settings::load_with(&Overrides::default(), &env).unwrap();
+        assert!(!format!("{s:?}").contains("ghp_secret"));
+    }
+}

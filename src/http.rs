@@ -1,0 +1,120 @@
+//! The one HTTP client secpip uses for upstream metadata, reputation sources
+//! and artifact downloads: a fixed user agent, timeouts, and size caps so a
+//! hostile server cannot exhaust memory.
+
+use futures_util::StreamExt;
+use std::time::Duration;
+
+/// The user agent every request carries (`secpip/<version>`).
+pub const USER_AGENT: &str = concat!("secpip/", env!("CARGO_PKG_VERSION"));
+
+/// Largest JSON document accepted from a metadata source.
+pub const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
+/// Largest artifact accepted for download.
+pub const MAX_ARTIFACT_BYTES: usize = 512 * 1024 * 1024;
+
+/// Why a request failed; the URL is always named.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// Connection, TLS or timeout.
+    #[error("request to {url} failed: {message}")]
+    Transport {
+        /// The URL.
+        url: String,
+        /// What happened.
+        message: String,
+    },
+    /// A non-success status.
+    #[error("{url} answered HTTP {status}")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// Too large.
+    #[error("{url} sent more than {limit} bytes; refusing it")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: usize,
+    },
+    /// Not the JSON we expected.
+    #[error("{url} sent invalid JSON: {message}")]
+    Json {
+        /// The URL.
+        url: String,
+        /// Parser error.
+        message: String,
+    },
+}
+
+/// Builds the shared client.
+pub fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .build()
+        // Invariant: the builder only fails when the TLS backend cannot initialise,
+        // which rustls (compiled in) does not.
+        .unwrap_or_else(|e| panic!("HTTP client: {e}"))
+}
+
+/// GETs `url` and returns the body, refusing more than `limit` bytes.
+pub async fn get_bytes(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, String)],
+    limit: usize,
+) -> Result<Vec<u8>, HttpError> {
+    let transport = |e: reqwest::Error| HttpError::Transport {
+        url: url.to_string(),
+        message: e.to_string(),
+    };
+    let mut req = client.get(url);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let resp = req.send().await.map_err(transport)?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(HttpError::Status {
+            url: url.to_string(),
+            status: status.as_u16(),
+        });
+    }
+    if resp.content_length().is_some_and(|n| n as usize > limit) {
+        return Err(HttpError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(transport)?;
+        if body.len() + chunk.len() > limit {
+            return Err(HttpError::TooLarge {
+                url: url.to_string(),
+                limit,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// GETs `url` and parses JSON into `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, String)],
+) -> Result<T, HttpError> {
+    let body = get_bytes(client, url, headers, MAX_JSON_BYTES).await?;
+    serde_json::from_slice(&body).map_err(|e| HttpError::Json {
+        url: url.to_string(),
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,227 @@
+//! One `secpip install`: resolve the tree, get a verdict for every package,
+//! wait, explain blocks, and run pip against the secure repository only.
+//!
+//! The warm path skips upstream entirely: a tree resolved before from the
+//! same requirements, pip arguments and interpreter, whose every package is
+//! still SECURE, goes straight to pip.
+
+mod wait;
+
+use crate::config::Settings;
+use crate::ecosystem::pypi::{installer, resolver, upstream};
+use crate::ecosystem::{PackageId, ResolvedPackage};
+use crate::queue::local::LocalQueue;
+use crate::repo::local::LocalRepo;
+use crate::repo::serve::IndexServer;
+use crate::report::progress::Progress;
+use crate::report::prompt::Prompter;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{PolicyAction, PolicyEntry, Record, Status, StatusStore, StoreError};
+use crate::verdict::policy::ListRule;
+use crate::verdict::Risk;
+use crate::worker::{Sources, Worker};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use wait::WaitError;
+
+/// What the user asked for, already validated.
+#[derive(Debug, Clone)]
+pub struct InstallRequest {
+    /// PEP 508 requirements (normalized text).
+    pub requirements: Vec<String>,
+    /// Pip arguments passed through (checked).
+    pub pip_args: Vec<String>,
+}
+
+/// How an install ended (errors aside).
+#[derive(Debug)]
+pub enum Outcome {
+    /// pip ran; its exit code.
+    Installed(i32),
+    /// Some packages were blocked; pip did not run.
+    Blocked(Vec<Record>),
+}
+
+/// Why an install could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// Upstream could not be determined.
+    #[error(transparent)]
+    Upstream(#[from] upstream::UpstreamError),
+    /// pip's resolver failed.
+    #[error(transparent)]
+    Resolve(#[from] resolver::ResolveError),
+    /// The status store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Waiting failed (timeout, interrupt, scan error).
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+    /// The secure index could not be served or pip not started.
+    #[error("could not run pip against the secure index: {0}")]
+    Pip(std::io::Error),
+}
+
+/// The cache key of a resolution: same requirements, pip args and interpreter.
+fn tree_key(req: &InstallRequest, settings: &Settings) -> String {
+    let mut h = Sha256::new();
+    h.update(b"secpip-tree-v1\0");
+    h.update(settings.pypi.python.display().to_string().as_bytes());
+    for r in &req.requirements {
+        h.update(b"\0r");
+        h.update(r.as_bytes());
+    }
+    for a in &req.pip_args {
+        h.update(b"\0a");
+        h.update(a.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Runs the whole install flow.
+pub async fn install(
+    settings: &Settings,
+    req: &InstallRequest,
+    progress: &dyn Progress,
+    prompter: &dyn Prompter,
+) -> Result<Outcome, InstallError> {
+    let store: Arc<dyn StatusStore> = Arc::new(SqliteStore::open(&settings.db_path())?);
+    let repo = LocalRepo::new(settings.repo_dir());
+    let key = tree_key(req, settings);
+    let max_age = Duration::from_secs(settings.install.resolve_cache_secs);
+
+    if let Some(ids) = store.cached_tree(&key, max_age).await? {
+        let rows = store.get_many(&ids).await?;
+        if rows
+            .iter()
+            .all(|r| r.as_ref().is_some_and(|r| r.status == Status::Secure))
+        {
+            tracing::debug!("warm path: {} packages already SECURE", ids.len());
+            return run_pip(settings, req, &repo, &ids).await;
+        }
+    }
+
+    let up = upstream::discover(
+        &settings.pypi.python,
+        settings.pypi.index_url.as_deref(),
+        settings.pypi.json_url.as_deref(),
+    )
+    .await?;
+    progress.resolving(&req.requirements.join(" "));
+    let tree: Vec<ResolvedPackage> = resolver::resolve(
+        &settings.pypi.python,
+        &up.index_url,
+        &req.requirements,
+        &req.pip_args,
+    )
+    .await?;
+
+    let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
+    let worker = Arc::new(Worker::new(
+        store.clone(),
+        Arc::new(repo.clone()),
+        client,
+        Sources {
+            json_url: up.json_url.clone(),
+            downloads_url: settings.sources.downloads_url.clone(),
+            github_api_url: settings.sources.github_api_url.clone(),
+            github_token: settings.sources.github_token.clone(),
+        },
+        settings.policy.clone(),
+        crate::data::pypi_popular(&settings.data_dir),
+        Duration::from_secs(settings.install.lease_secs),
+    ));
+    let queue = LocalQueue::new(worker, settings.install.workers);
+    let waiter = wait::Waiter {
+        store: store.as_ref(),
+        queue: &queue,
+        progress,
+        lease: Duration::from_secs(settings.install.lease_secs),
+        timeout: Duration::from_secs(settings.install.timeout_secs),
+        owner: wait::owner_id(),
+    };
+
+    let mut todo: Vec<ResolvedPackage> = tree.clone();
+    loop {
+        let records = waiter.decide_all(&todo).await?;
+        let blocked: Vec<Record> = records
+            .into_iter()
+            .filter(|r| r.status == Status::Block)
+            .collect();
+        if blocked.is_empty() {
+            break;
+        }
+        // A Yellow verdict may be approved by the person at the terminal.
+        let mut approved = Vec::new();
+        for r in &blocked {
+            if r.risk == Some(Risk::Yellow) {
+                let q = format!(
+                    "{} {} needs review (score {}): {}. Install anyway?",
+                    r.id.name,
+                    r.id.version,
+                    r.score.unwrap_or(0),
+                    r.reasons
+                        .iter()
+                        .map(|f| f.reason.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if prompter.confirm(&q) == Some(true) {
+                    approved.push(r.clone());
+                }
+            }
+        }
+        if approved.len() != blocked.len() {
+            progress.finish();
+            return Ok(Outcome::Blocked(blocked));
+        }
+        todo.clear();
+        for r in approved {
+            let who = crate::store::whoami();
+            store
+                .put_policy(&PolicyEntry {
+                    action: PolicyAction::Allow,
+                    rule: ListRule {
+                        name: r.id.name.clone(),
+                        version: Some(r.id.version.clone()),
+                        reason: format!("approved at the prompt by {who}"),
+                        origin: who,
+                    },
+                })
+                .await?;
+            store.forget(&r.id.name, Some(&r.id.version)).await?;
+            if let Some(p) = tree.iter().find(|p| p.id == r.id) {
+                todo.push(p.clone());
+            }
+        }
+    }
+    progress.finish();
+    let ids: Vec<PackageId> = tree.iter().map(|p| p.id.clone()).collect();
+    store.cache_tree(&key, &ids).await?;
+    run_pip(settings, req, &repo, &ids).await
+}
+
+async fn run_pip(
+    settings: &Settings,
+    req: &InstallRequest,
+    repo: &LocalRepo,
+    pins: &[PackageId],
+) -> Result<Outcome, InstallError> {
+    let server = IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .map_err(InstallError::Pip)?;
+    let code = installer::install(
+        &settings.pypi.python,
+        &server.index_url(),
+        &req.requirements,
+        pins,
+        &req.pip_args,
+        settings.output.json,
+    )
+    .await
+    .map_err(InstallError::Pip);
+    server.stop().await;
+    Ok(Outcome::Installed(code?))
+}

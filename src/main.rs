@@ -1,0 +1,5 @@
+//! `secpip` entry point: parse, dispatch, exit. Everything else lives in the library.
+
+fn main() -> std::process::ExitCode {
+    secpip::cli::main()
+}

@@ -1,0 +1,110 @@
+//! Human-readable tables: why packages were blocked ("did you mean …?"),
+//! a single verdict, and the status table.
+
+use crate::ecosystem::PackageId;
+use crate::store::Record;
+use crate::verdict::{Finding, Verdict};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+
+fn reason_lines(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let ev = if f.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", f.evidence.join("; "))
+            };
+            format!("+{} {}{}", f.points, f.reason, ev)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn did_you_mean(r: &Record) -> Option<String> {
+    let names: Vec<&str> = r.similar.iter().map(|s| s.name.as_str()).collect();
+    (!names.is_empty()).then(|| format!("did you mean {}?", names.join(" or ")))
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some((w, _)) = console::Term::stderr().size_checked() {
+        t.set_width(w);
+    }
+    t
+}
+
+/// The table shown when an install is refused.
+pub fn blocked(records: &[Record]) -> String {
+    let mut t = table();
+    t.set_header(vec!["package", "version", "risk", "score", "reasons"]);
+    for r in records {
+        let mut reasons = reason_lines(&r.reasons);
+        if let Some(d) = did_you_mean(r) {
+            reasons.push_str(&format!("\n{d}"));
+        }
+        t.add_row(vec![
+            r.id.name.clone(),
+            r.id.version.clone(),
+            r.risk.map_or("-", |x| x.as_str()).to_string(),
+            r.score.map_or("-".into(), |s| s.to_string()),
+            reasons,
+        ]);
+    }
+    let mut out = format!(
+        "secpip: blocked {} package(s); nothing was installed.\n{t}\n",
+        records.len()
+    );
+    out.push_str(
+        "If a block is wrong, a security admin can lift it: secpip allow NAME@VERSION --reason \"…\"\n",
+    );
+    out
+}
+
+/// One verdict, for `secpip check`.
+pub fn verdict(id: &PackageId, v: &Verdict) -> String {
+    let mut out = format!(
+        "{} {}: {} (score {}, {})\n",
+        id.name,
+        id.version,
+        v.risk.as_str(),
+        v.score,
+        v.message()
+    );
+    for f in &v.findings {
+        out.push_str(&format!("  {}\n", reason_lines(std::slice::from_ref(f))));
+    }
+    if !v.similar.is_empty() {
+        let names: Vec<String> = v
+            .similar
+            .iter()
+            .map(|s| format!("{} (rank {}, {})", s.name, s.rank, s.transformation))
+            .collect();
+        out.push_str(&format!("  did you mean {}?\n", names.join(" or ")));
+    }
+    out
+}
+
+/// The status table for `secpip status`.
+pub fn status(records: &[Record]) -> String {
+    if records.is_empty() {
+        return "no packages recorded yet\n".into();
+    }
+    let mut t = table();
+    t.set_header(vec![
+        "package", "version", "status", "risk", "score", "updated",
+    ]);
+    for r in records {
+        t.add_row(vec![
+            r.id.name.clone(),
+            r.id.version.clone(),
+            r.status.as_str().to_string(),
+            r.risk.map_or("-", |x| x.as_str()).to_string(),
+            r.score.map_or("-".into(), |s| s.to_string()),
+            format!("{} by {}", r.updated_at, r.updated_by),
+        ]);
+    }
+    format!("{t}\n")
+}

@@ -1,0 +1,418 @@
+//! The embedded status store: one SQLite file (WAL mode) in the data dir.
+//!
+//! Every operation runs on a blocking thread with its own short transaction;
+//! claims are single conditional statements, so several secpip processes can
+//! share the file safely.
+
+use super::{Claim, PolicyAction, PolicyEntry, Record, Status, StatusStore, StoreError};
+use crate::ecosystem::{Ecosystem, PackageId};
+use crate::verdict::policy::ListRule;
+use crate::verdict::{Finding, Risk, Verdict};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS packages (
+    key         TEXT PRIMARY KEY,
+    ecosystem   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('CHECK', 'SECURE', 'BLOCK')),
+    risk        TEXT,
+    score       INTEGER,
+    reasons     TEXT NOT NULL DEFAULT '[]',
+    similar     TEXT NOT NULL DEFAULT '[]',
+    owner       TEXT,
+    lease_until INTEGER,
+    scan_count  INTEGER NOT NULL DEFAULT 0,
+    updated_by  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS packages_name ON packages (ecosystem, name);
+CREATE TABLE IF NOT EXISTS policy (
+    ecosystem TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    version   TEXT NOT NULL DEFAULT '',
+    action    TEXT NOT NULL CHECK (action IN ('allow', 'block')),
+    reason    TEXT NOT NULL,
+    who       TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    PRIMARY KEY (ecosystem, name, version)
+);
+CREATE TABLE IF NOT EXISTS trees (
+    key     TEXT PRIMARY KEY,
+    ids     TEXT NOT NULL,
+    at_ms   INTEGER NOT NULL
+);
+";
+
+/// SQLite-backed [`StatusStore`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    who: String,
+}
+
+fn q(doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| StoreError::Query {
+        doing,
+        message: e.to_string(),
+    }
+}
+
+fn now_text() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    let eco: String = row.get("ecosystem")?;
+    let status: String = row.get("status")?;
+    let risk: Option<String> = row.get("risk")?;
+    let reasons: String = row.get("reasons")?;
+    let similar: String = row.get("similar")?;
+    Ok(Record {
+        key: row.get("key")?,
+        id: PackageId {
+            ecosystem: Ecosystem::parse(&eco).unwrap_or(Ecosystem::Pypi),
+            name: row.get("name")?,
+            version: row.get("version")?,
+        },
+        status: Status::parse(&status).unwrap_or(Status::Check),
+        risk: risk.as_deref().and_then(Risk::parse),
+        score: row.get("score")?,
+        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        similar: serde_json::from_str(&similar).unwrap_or_default(),
+        owner: row.get("owner")?,
+        lease_until: row.get("lease_until")?,
+        scan_count: row.get("scan_count")?,
+        updated_by: row.get("updated_by")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let open_err = |message: String| StoreError::Open {
+            path: path.display().to_string(),
+            message,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(|e| open_err(e.to_string()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| open_err(e.to_string()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| open_err(e.to_string()))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|e| open_err(e.to_string()))?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            who: super::whoami(),
+        })
+    }
+
+    /// Opens the store only if its file exists (read-only commands never create it).
+    pub fn open_existing(path: &Path) -> Result<Option<SqliteStore>, StoreError> {
+        if path.exists() {
+            Self::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection, &str) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn.clone();
+        let who = self.who.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| StoreError::Query {
+                doing: "locking the connection",
+                message: "a previous operation panicked".into(),
+            })?;
+            f(&mut guard, &who)
+        })
+        .await
+        .map_err(|e| StoreError::Query {
+            doing: "running a store operation",
+            message: e.to_string(),
+        })?
+    }
+}
+
+#[async_trait::async_trait]
+impl StatusStore for SqliteStore {
+    async fn get_many(&self, ids: &[PackageId]) -> Result<Vec<Option<Record>>, StoreError> {
+        let keys: Vec<String> = ids.iter().map(PackageId::key).collect();
+        self.with(move |c, _| {
+            let mut stmt = c
+                .prepare_cached("SELECT * FROM packages WHERE key = ?1")
+                .map_err(q("reading package rows"))?;
+            keys.iter()
+                .map(|k| {
+                    stmt.query_row([k], row_to_record)
+                        .optional()
+                        .map_err(q("reading package rows"))
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn claim(
+        &self,
+        id: &PackageId,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<Claim, StoreError> {
+        let id = id.clone();
+        let owner = owner.to_string();
+        self.with(move |c, who| {
+            let now = super::now_ms();
+            let until = now + lease.as_millis() as i64;
+            let tx = c.transaction().map_err(q("claiming"))?;
+            let changed = tx
+                .execute(
+                    "INSERT INTO packages (key, ecosystem, name, version, status, owner, lease_until, scan_count, updated_by, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, 'CHECK', ?5, ?6, 1, ?7, ?8)
+                     ON CONFLICT (key) DO UPDATE SET
+                        owner = excluded.owner, lease_until = excluded.lease_until,
+                        scan_count = packages.scan_count + 1,
+                        updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                     WHERE packages.status = 'CHECK' AND (packages.lease_until IS NULL OR packages.lease_until <= ?9)",
+                    params![id.key(), id.ecosystem.as_str(), id.name, id.version, owner, until, who, now_text(), now],
+                )
+                .map_err(q("claiming"))?;
+            let result = if changed == 1 {
+                Claim::Claimed
+            } else {
+                let rec = tx
+                    .query_row("SELECT * FROM packages WHERE key = ?1", [id.key()], row_to_record)
+                    .map_err(q("reading a claimed row"))?;
+                Claim::Taken(rec)
+            };
+            tx.commit().map_err(q("claiming"))?;
+            Ok(result)
+        })
+        .await
+    }
+
+    async fn renew(
+        &self,
+        id: &PackageId,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<bool, StoreError> {
+        let key = id.key();
+        let owner = owner.to_string();
+        self.with(move |c, _| {
+            let until = super::now_ms() + lease.as_millis() as i64;
+            let n = c
+                .execute(
+                    "UPDATE packages SET lease_until = ?1 WHERE key = ?2 AND status = 'CHECK' AND owner = ?3",
+                    params![until, key, owner],
+                )
+                .map_err(q("renewing a lease"))?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn finish(
+        &self,
+        id: &PackageId,
+        owner: &str,
+        status: Status,
+        verdict: &Verdict,
+    ) -> Result<bool, StoreError> {
+        let key = id.key();
+        let owner = owner.to_string();
+        let reasons = serde_json::to_string(&verdict.findings).unwrap_or_else(|_| "[]".into());
+        let similar = serde_json::to_string(&verdict.similar).unwrap_or_else(|_| "[]".into());
+        let risk = verdict.risk.as_str();
+        let score = verdict.score;
+        self.with(move |c, who| {
+            let n = c
+                .execute(
+                    "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = ?5,
+                        owner = NULL, lease_until = NULL, updated_by = ?6, updated_at = ?7
+                     WHERE key = ?8 AND status = 'CHECK' AND owner = ?9",
+                    params![status.as_str(), risk, score, reasons, similar, who, now_text(), key, owner],
+                )
+                .map_err(q("recording a verdict"))?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn release(&self, id: &PackageId, owner: &str) -> Result<(), StoreError> {
+        let key = id.key();
+        let owner = owner.to_string();
+        self.with(move |c, _| {
+            c.execute(
+                "DELETE FROM packages WHERE key = ?1 AND status = 'CHECK' AND owner = ?2",
+                params![key, owner],
+            )
+            .map_err(q("releasing a claim"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list(
+        &self,
+        name: Option<&str>,
+        version: Option<&str>,
+    ) -> Result<Vec<Record>, StoreError> {
+        let name = name.map(str::to_string);
+        let version = version.map(str::to_string);
+        self.with(move |c, _| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT * FROM packages WHERE (?1 IS NULL OR name = ?1) AND (?2 IS NULL OR version = ?2)
+                     ORDER BY ecosystem, name, version",
+                )
+                .map_err(q("listing packages"))?;
+            let rows = stmt
+                .query_map(params![name, version], row_to_record)
+                .map_err(q("listing packages"))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(q("listing packages"))
+        })
+        .await
+    }
+
+    async fn set_decision(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        status: Status,
+        finding: &Finding,
+        who: &str,
+    ) -> Result<usize, StoreError> {
+        let name = name.to_string();
+        let version = version.map(str::to_string);
+        let reasons = serde_json::to_string(&vec![finding]).unwrap_or_else(|_| "[]".into());
+        let risk = if status == Status::Block {
+            Risk::Red
+        } else {
+            Risk::Green
+        };
+        let score = finding.points;
+        let who = who.to_string();
+        self.with(move |c, _| {
+            c.execute(
+                "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = '[]',
+                    owner = NULL, lease_until = NULL, updated_by = ?5, updated_at = ?6
+                 WHERE name = ?7 AND (?8 IS NULL OR version = ?8)",
+                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version],
+            )
+            .map_err(q("recording a decision"))
+        })
+        .await
+    }
+
+    async fn forget(&self, name: &str, version: Option<&str>) -> Result<usize, StoreError> {
+        let name = name.to_string();
+        let version = version.map(str::to_string);
+        self.with(move |c, _| {
+            c.execute(
+                "DELETE FROM packages WHERE name = ?1 AND (?2 IS NULL OR version = ?2)",
+                params![name, version],
+            )
+            .map_err(q("forgetting packages"))
+        })
+        .await
+    }
+
+    async fn put_policy(&self, entry: &PolicyEntry) -> Result<(), StoreError> {
+        let e = entry.clone();
+        self.with(move |c, who| {
+            c.execute(
+                "INSERT OR REPLACE INTO policy (ecosystem, name, version, action, reason, who, at) VALUES ('pypi', ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    e.rule.name,
+                    e.rule.version.clone().unwrap_or_default(),
+                    match e.action { PolicyAction::Allow => "allow", PolicyAction::Block => "block" },
+                    e.rule.reason,
+                    who,
+                    now_text()
+                ],
+            )
+            .map_err(q("saving a policy entry"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn policy_entries(&self) -> Result<Vec<PolicyEntry>, StoreError> {
+        self.with(|c, _| {
+            let mut stmt = c
+                .prepare_cached("SELECT name, version, action, reason, who, at FROM policy ORDER BY name, version")
+                .map_err(q("reading policy entries"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    let version: String = r.get(1)?;
+                    let action: String = r.get(2)?;
+                    let who: String = r.get(4)?;
+                    let at: String = r.get(5)?;
+                    Ok(PolicyEntry {
+                        action: if action == "allow" { PolicyAction::Allow } else { PolicyAction::Block },
+                        rule: ListRule {
+                            name: r.get(0)?,
+                            version: (!version.is_empty()).then_some(version),
+                            reason: r.get(3)?,
+                            origin: format!("by {who} at {at}"),
+                        },
+                    })
+                })
+                .map_err(q("reading policy entries"))?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(q("reading policy entries"))
+        })
+        .await
+    }
+
+    async fn cached_tree(
+        &self,
+        key: &str,
+        max_age: Duration,
+    ) -> Result<Option<Vec<PackageId>>, StoreError> {
+        let key = key.to_string();
+        self.with(move |c, _| {
+            let row: Option<(String, i64)> = c
+                .query_row("SELECT ids, at_ms FROM trees WHERE key = ?1", [key], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(q("reading the resolution cache"))?;
+            Ok(row.and_then(|(ids, at)| {
+                (super::now_ms() - at <= max_age.as_millis() as i64)
+                    .then(|| serde_json::from_str(&ids).ok())
+                    .flatten()
+            }))
+        })
+        .await
+    }
+
+    async fn cache_tree(&self, key: &str, ids: &[PackageId]) -> Result<(), StoreError> {
+        let key = key.to_string();
+        let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        self.with(move |c, _| {
+            c.execute(
+                "INSERT OR REPLACE INTO trees (key, ids, at_ms) VALUES (?1, ?2, ?3)",
+                params![key, ids, super::now_ms()],
+            )
+            .map_err(q("writing the resolution cache"))?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,345 @@
+//! The verdict engine: a pure function from what is known about a package
+//! version to a score, a risk level and a decision, with every reason and
+//! its evidence attached.
+//!
+//! Rules live one family per file and each returns [`Finding`]s with a
+//! stable code ([`policy::codes`]); the [`policy::Policy`] sets their weights
+//! and the Green/Yellow/Red thresholds. Printing a verdict is the job of
+//! `report/`, never of this module.
+
+pub mod facts;
+pub mod lists;
+pub mod policy;
+pub mod popular;
+pub mod reputation;
+pub mod typosquat;
+
+use crate::ecosystem::PackageId;
+use facts::{Facts, Lookup};
+use policy::{codes, FailMode, ListRule, Policy};
+use popular::PopularIndex;
+use serde::{Deserialize, Serialize};
+use typosquat::Similar;
+
+/// One reason a package earned points (or was explicitly allowed/blocked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable rule code, e.g. `typosquat`.
+    pub code: String,
+    /// Points this finding adds to the score.
+    pub points: i32,
+    /// Human reason, e.g. `Downloads < 300`.
+    pub reason: String,
+    /// What the rule saw.
+    pub evidence: Vec<String>,
+}
+
+/// Risk levels, as the firewall API names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Risk {
+    /// Below the yellow threshold.
+    Green,
+    /// Needs a person's review.
+    Yellow,
+    /// Blocked.
+    Red,
+}
+
+impl Risk {
+    /// `Green`, `Yellow` or `Red`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Green => "Green",
+            Risk::Yellow => "Yellow",
+            Risk::Red => "Red",
+        }
+    }
+
+    /// Parses [`Risk::as_str`] output.
+    pub fn parse(s: &str) -> Option<Risk> {
+        match s {
+            "Green" => Some(Risk::Green),
+            "Yellow" => Some(Risk::Yellow),
+            "Red" => Some(Risk::Red),
+            _ => None,
+        }
+    }
+}
+
+/// What the install flow does with a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Vet the files and publish them.
+    Allow,
+    /// Ask a person (or apply `policy.review` when nobody can be asked).
+    Review,
+    /// Refuse.
+    Block,
+}
+
+/// The engine's judgement of one package version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Sum of the findings' points.
+    pub score: i32,
+    /// Risk level from the policy thresholds.
+    pub risk: Risk,
+    /// What to do.
+    pub decision: Decision,
+    /// Every finding, in rule order.
+    pub findings: Vec<Finding>,
+    /// Popular packages this name resembles ("did you mean …?").
+    pub similar: Vec<Similar>,
+}
+
+impl Verdict {
+    /// The firewall API's one-line message for this risk.
+    pub fn message(&self) -> &'static str {
+        match self.risk {
+            Risk::Green => "Low risk package",
+            Risk::Yellow => "Medium risk package",
+            Risk::Red => "High risk package",
+        }
+    }
+
+    /// A verdict with a single overriding finding (hash mismatch, list match…).
+    pub fn single(finding: Finding, risk: Risk, decision: Decision) -> Verdict {
+        Verdict {
+            score: finding.points,
+            risk,
+            decision,
+            findings: vec![finding],
+            similar: Vec::new(),
+        }
+    }
+}
+
+/// Everything besides the facts that the engine consults.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The security team's policy.
+    pub policy: &'a Policy,
+    /// Popular names of the package's ecosystem.
+    pub popular: &'a PopularIndex,
+    /// Allow rules recorded in the store with `secpip allow`.
+    pub allow: &'a [ListRule],
+    /// Block rules recorded in the store with `secpip block`.
+    pub block: &'a [ListRule],
+}
+
+/// Judges one package version. Pure: no I/O, no clock (the clock is in `facts`).
+pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
+    let policy = ctx.policy;
+    let allow: Vec<ListRule> = policy.allow.iter().chain(ctx.allow).cloned().collect();
+    let block: Vec<ListRule> = policy.block.iter().chain(ctx.block).cloned().collect();
+    match lists::check(id, &allow, &block, policy.weight(codes::BLOCKLIST)) {
+        lists::ListMatch::Allowed(f) => return Verdict::single(f, Risk::Green, Decision::Allow),
+        lists::ListMatch::Blocked(f) => return Verdict::single(f, Risk::Red, Decision::Block),
+        lists::ListMatch::None => {}
+    }
+
+    let mut findings = Vec::new();
+    let similar = typosquat::similar_packages(&id.name, ctx.popular);
+    if let Some(top) = similar.first() {
+        findings.push(Finding {
+            code: codes::TYPOSQUAT.into(),
+            points: policy.weight(codes::TYPOSQUAT),
+            reason: format!("Name resembles popular package '{}'", top.name),
+            evidence: similar
+                .iter()
+                .map(|s| format!("{} (rank {}): {}", s.name, s.rank, s.transformation))
+                .collect(),
+        });
+    }
+    if let Lookup::Unknown(why) = &facts.metadata {
+        let points = match policy.metadata_unavailable {
+            FailMode::Block => policy.weight(codes::METADATA_UNAVAILABLE).max(policy.red),
+            FailMode::Allow => 0,
+        };
+        findings.push(Finding {
+            code: codes::METADATA_UNAVAILABLE.into(),
+            points,
+            reason: "Registry metadata unavailable".into(),
+            evidence: vec![why.clone()],
+        });
+    }
+    findings.extend(reputation::check(facts, ctx.popular.rank(&id.name), policy));
+
+    let score: i32 = findings.iter().map(|f| f.points).sum();
+    let (risk, decision) = if score >= policy.red {
+        (Risk::Red, Decision::Block)
+    } else if score >= policy.yellow {
+        (Risk::Yellow, Decision::Review)
+    } else {
+        (Risk::Green, Decision::Allow)
+    };
+    Verdict {
+        score,
+        risk,
+        decision,
+        findings,
+        similar,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::facts::{ProjectMetadata, ReleaseFile};
+    use super::*;
+    use crate::ecosystem::Ecosystem;
+    use time::macros::datetime;
+    use time::OffsetDateTime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-01 00:00 UTC);
+
+    fn meta(releases: usize, last: OffsetDateTime) -> ProjectMetadata {
+        let mut m = ProjectMetadata {
+            name: "x".into(),
+            ..Default::default()
+        };
+        for i in 0..releases {
+            m.releases.insert(
+                format!("1.{i}"),
+                vec![ReleaseFile {
+                    filename: format!("x-1.{i}.tar.gz"),
+                    sha256: None,
+                    uploaded: Some(last - time::Duration::days(i as i64)),
+                }],
+            );
+        }
+        m
+    }
+
+    fn facts(
+        m: Lookup<ProjectMetadata>,
+        downloads: Lookup<u64>,
+        stars: Lookup<Option<u64>>,
+    ) -> Facts {
+        Facts {
+            metadata: m,
+            downloads,
+            stars,
+            now: NOW,
+        }
+    }
+
+    fn judge(name: &str, f: &Facts, policy: &Policy) -> Verdict {
+        let popular = PopularIndex::shipped_pypi();
+        let ctx = Context {
+            policy,
+            popular,
+            allow: &[],
+            block: &[],
+        };
+        verdict(&PackageId::new(Ecosystem::Pypi, name, "1.0"), f, &ctx)
+    }
+
+    #[test]
+    fn healthy_project_is_green() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW - time::Duration::days(30))),
+            Lookup::Found(50_000),
+            Lookup::Found(Some(900)),
+        );
+        let v = judge("sturdy-widget-kit", &f, &Policy::default());
+        assert_eq!(
+            (v.score, v.risk, v.decision),
+            (0, Risk::Green, Decision::Allow),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn firewall_reputation_points_add_up_to_red() {
+        let f = facts(
+            Lookup::Found(meta(2, NOW - time::Duration::days(800))),
+            Lookup::Found(12),
+            Lookup::Found(Some(3)),
+        );
+        let v = judge("sturdy-widget-kit", &f, &Policy::default());
+        let codes: Vec<_> = v
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.points))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("low-downloads", 20),
+                ("low-stars", 10),
+                ("stale-project", 10),
+                ("few-releases", 10)
+            ]
+        );
+        assert_eq!((v.score, v.risk), (50, Risk::Red));
+    }
+
+    #[test]
+    fn unreachable_optional_source_adds_nothing_and_says_unknown() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW)),
+            Lookup::Unknown("stats API timed out".into()),
+            Lookup::Unknown("GitHub API returned 503".into()),
+        );
+        let v = judge("sturdy-widget-kit", &f, &Policy::default());
+        assert_eq!(v.score, 0);
+        assert!(
+            v.findings
+                .iter()
+                .all(|f| f.evidence[0].starts_with("unknown")),
+            "{v:?}"
+        );
+        assert_eq!(v.findings.len(), 2);
+    }
+
+    #[test]
+    fn missing_metadata_fails_closed_by_default_and_open_when_told() {
+        let f = facts(
+            Lookup::Unknown("404".into()),
+            Lookup::Found(10_000),
+            Lookup::Found(Some(100)),
+        );
+        assert_eq!(
+            judge("sturdy-widget-kit", &f, &Policy::default()).risk,
+            Risk::Red
+        );
+        let open: policy::RawPolicy = toml::from_str("metadata_unavailable = \"allow\"").unwrap();
+        assert_eq!(
+            judge("sturdy-widget-kit", &f, &open.validate().unwrap()).risk,
+            Risk::Green
+        );
+    }
+
+    #[test]
+    fn typosquat_of_popular_name_is_red_with_did_you_mean() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW)),
+            Lookup::Found(50_000),
+            Lookup::Found(Some(900)),
+        );
+        let v = judge("reqeusts", &f, &Policy::default());
+        assert_eq!(v.risk, Risk::Red, "{v:?}");
+        assert_eq!(v.similar[0].name, "requests");
+    }
+
+    #[test]
+    fn block_list_wins_and_weights_can_silence_a_rule() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW)),
+            Lookup::Found(10),
+            Lookup::Found(Some(900)),
+        );
+        let p: policy::RawPolicy =
+            toml::from_str("block = [{ name = \"sturdy-widget-kit\", reason = \"incident 42\" }]")
+                .unwrap();
+        let v = judge("sturdy-widget-kit", &f, &p.validate().unwrap());
+        assert_eq!(v.decision, Decision::Block);
+        assert!(v.findings[0].reason.contains("incident 42"));
+        let p: policy::RawPolicy = toml::from_str("[weights]\nlow-downloads = 0").unwrap();
+        assert_eq!(
+            judge("sturdy-widget-kit", &f, &p.validate().unwrap()).score,
+            0
+        );
+    }
+}
