@@ -102,7 +102,7 @@ impl Waiter<'_> {
                     .await?;
                 Ok(None)
             }
-            Claim::Taken(r) => Ok(Some(r)),
+            Claim::Taken(r) => Ok(Some(*r)),
         }
     }
 

@@ -93,7 +93,7 @@ pub enum Claim {
     /// We own the scan now.
     Claimed,
     /// Someone else's row stands.
-    Taken(Record),
+    Taken(Box<Record>),
 }
 
 /// An allow or block entry recorded with the CLI.

@@ -198,7 +198,7 @@ impl StatusStore for SqliteStore {
                 let rec = tx
                     .query_row("SELECT * FROM packages WHERE key = ?1", [id.key()], row_to_record)
                     .map_err(q("reading a claimed row"))?;
-                Claim::Taken(rec)
+                Claim::Taken(Box::new(rec))
             };
             tx.commit().map_err(q("claiming"))?;
             Ok(result)

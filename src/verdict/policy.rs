@@ -227,18 +227,18 @@ impl RawPolicy {
             .map(|(c, w, _)| (c.to_string(), *w))
             .collect();
         for (code, w) in self.weights {
-            if !weights.contains_key(&code) {
-                let known: Vec<&str> = codes::ALL.iter().map(|(c, _, _)| *c).collect();
-                problems.push(format!(
-                    "unknown rule code {code:?} in [policy.weights]; known codes: {}",
-                    known.join(", ")
-                ));
-            } else if w < 0 {
-                problems.push(format!(
+            match weights.get_mut(&code) {
+                None => {
+                    let known: Vec<&str> = codes::ALL.iter().map(|(c, _, _)| *c).collect();
+                    problems.push(format!(
+                        "unknown rule code {code:?} in [policy.weights]; known codes: {}",
+                        known.join(", ")
+                    ));
+                }
+                Some(_) if w < 0 => problems.push(format!(
                     "weight of {code:?} is {w}; use 0 to silence a rule"
-                ));
-            } else {
-                weights.insert(code, w);
+                )),
+                Some(slot) => *slot = w,
             }
         }
         let mut lists = |entries: Vec<RawListEntry>, what: &str| -> Vec<ListRule> {

@@ -636,30 +636,4 @@ mod tests {
         "bomdia",
         "django-twc-toolbox",
     ];
-
-    /// Not an assertion: prints the cost per name for the report
-    /// (`cargo test --release timing -- --nocapture`).
-    #[test]
-    fn timing() {
-        let names = [
-            "reqeusts",
-            "python-dateutli",
-            "x",
-            "some-long-unknown-package-name",
-            "djnago",
-            "numpyy",
-        ];
-        let index = shipped();
-        let _ = similar_packages("warm-up", index);
-        let rounds = 200;
-        let start = std::time::Instant::now();
-        let mut hits = 0;
-        for _ in 0..rounds {
-            for name in names {
-                hits += similar_packages(name, index).len();
-            }
-        }
-        let per_name = start.elapsed() / (rounds * names.len() as u32);
-        println!("typosquat: {per_name:?} per name ({hits} hits)");
-    }
 }

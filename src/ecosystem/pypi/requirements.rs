@@ -235,7 +235,8 @@ mod tests {
     #[test]
     fn refuses_everything_that_is_not_an_index_requirement() {
         let long = "a".repeat(300);
-        let cases: Vec<(&str, fn(&InputError) -> bool)> = vec![
+        type Check = fn(&InputError) -> bool;
+        let cases: Vec<(&str, Check)> = vec![
             ("--index-url=http://x", |e| {
                 matches!(e, InputError::OptionAsRequirement(_))
             }),

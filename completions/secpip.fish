@@ -1,0 +1,159 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_secpip_global_optspecs
+    string join \n json ci q/quiet v/verbose config= data-dir= python= h/help V/version
+end
+
+function __fish_secpip_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_secpip_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_secpip_using_subcommand
+    set -l cmd (__fish_secpip_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c secpip -n "__fish_secpip_needs_command" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_needs_command" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_needs_command" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_needs_command" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_needs_command" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_needs_command" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_needs_command" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_needs_command" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_needs_command" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "check" -d 'Print the verdict for a package without installing it'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "status" -d 'List vetted, blocked and in-flight packages'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "repo" -d 'Work with the local secure repository'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s r -l requirement -d 'Install from the given requirements file (repeatable)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l timeout -d 'Seconds to wait for verdicts before giving up' -r
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand status" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l reason -d 'Why; shown to everyone the decision affects' -r
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l reason -d 'Why; shown to everyone the decision affects' -r
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand block" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l url -d 'URL (http, https or file path) of the JSON list' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve the secure repository until interrupted'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l bind -d 'Address to bind (loopback by default)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the secure repository until interrupted'
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "repo" -d 'Work with the local secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "serve" -d 'Serve the secure repository until interrupted'
