@@ -1,0 +1,81 @@
+//! Serves the loopback upstream index used by the integration tests, filled
+//! with `N` healthy projects (`benchpkg-000`, `benchpkg-001`, …), until killed.
+//!
+//! ```text
+//! cargo run --example upstream_fixture -- --packages 50
+//! INDEX_URL=http://127.0.0.1:PORT/simple/
+//! JSON_URL=http://127.0.0.1:PORT/pypi
+//! DOWNLOADS_URL=http://127.0.0.1:PORT/stats/{name}
+//! GITHUB_API_URL=http://127.0.0.1:PORT/github
+//! ```
+//!
+//! Benchmarks start it, read those lines, and point secpip (or plain pip) at
+//! it, so they measure secpip and pip rather than the network.
+
+#[path = "../tests/common/upstream.rs"]
+mod upstream;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use upstream::{FixturePackage, Upstream};
+
+const USAGE: &str =
+    "usage: upstream_fixture [--packages N]   (N healthy projects benchpkg-000…, default 20)";
+
+fn main() -> ExitCode {
+    let count = match parse_count(std::env::args().skip(1)) {
+        Ok(count) => count,
+        Err(message) => {
+            eprintln!("upstream_fixture: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let width = (count.max(1) - 1).to_string().len().max(3);
+    let packages = (0..count)
+        .map(|i| FixturePackage::healthy(&format!("benchpkg-{i:0width$}"), "1.0.0", &[]))
+        .collect();
+    let upstream = Upstream::start(packages);
+
+    let mut out = std::io::stdout().lock();
+    let printed = writeln!(
+        out,
+        "INDEX_URL={}\nJSON_URL={}\nDOWNLOADS_URL={}\nGITHUB_API_URL={}",
+        upstream.index_url(),
+        upstream.json_url(),
+        upstream.downloads_url(),
+        upstream.github_api_url()
+    )
+    .and_then(|()| out.flush());
+    if let Err(err) = printed {
+        eprintln!("upstream_fixture: cannot write to stdout: {err}");
+        return ExitCode::FAILURE;
+    }
+    drop(out);
+
+    // The server runs on its own thread; keep `upstream` alive until killed.
+    loop {
+        std::thread::park();
+    }
+}
+
+fn parse_count(mut args: impl Iterator<Item = String>) -> Result<usize, String> {
+    let mut count = 20;
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--packages" => args.next().ok_or("--packages needs a number")?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => match other.strip_prefix("--packages=") {
+                Some(value) => value.to_string(),
+                None => return Err(format!("unexpected argument {other:?}")),
+            },
+        };
+        count = value
+            .parse()
+            .map_err(|_| format!("--packages wants a whole number, not {value:?}"))?;
+    }
+    Ok(count)
+}
