@@ -65,10 +65,15 @@ pub fn blocked(records: &[Record]) -> String {
 
 /// One verdict, for `secpip check`.
 pub fn verdict(id: &PackageId, v: &Verdict) -> String {
+    let version = if id.version.is_empty() {
+        "(no release found)"
+    } else {
+        id.version.as_str()
+    };
     let mut out = format!(
         "{} {}: {} (score {}, {})\n",
         id.name,
-        id.version,
+        version,
         v.risk.as_str(),
         v.score,
         v.message()

@@ -63,7 +63,9 @@ fn q(doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
 }
 
 fn now_text() -> String {
-    time::OffsetDateTime::now_utc()
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -287,6 +287,11 @@ impl Running {
         }
     }
 
+    /// The child's process id (to send it a signal).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The exit status, if the process has ended.
     pub fn try_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().expect("poll a child process")

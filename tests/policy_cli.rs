@@ -1,0 +1,264 @@
+//! The policy side of the CLI, end to end with the real binary: `check`'s
+//! firewall JSON, `block`/`allow` with who/why, Yellow verdicts in CI,
+//! fail-closed metadata, bad config, Ctrl-C and the overall timeout.
+
+mod common;
+
+use common::upstream::{wheel_filename, FixturePackage, Upstream};
+use common::{Ran, Running, TestContext, RUN_TIMEOUT};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+fn run(ctx: &TestContext, args: &[&str]) -> Ran {
+    common::run(&mut ctx.secpip(args))
+}
+
+fn append_config(ctx: &TestContext, text: &str) {
+    let mut cfg = std::fs::read_to_string(&ctx.config_path).unwrap();
+    cfg.push_str(text);
+    std::fs::write(&ctx.config_path, cfg).unwrap();
+}
+
+/// A real but obscure project: 2 releases, 40 downloads, a repository with
+/// 3 stars. Reputation gives 20 + 10 + 10 = 40 points: Yellow.
+fn obscure(name: &str) -> FixturePackage {
+    let mut p = FixturePackage::healthy(name, "1.0.0", &[]);
+    p.versions
+        .retain(|v| v.version == "1.0.0" || v.version == "0.4.0");
+    p.downloads_last_month = 40;
+    p.stars = 3;
+    p
+}
+
+#[test]
+fn check_json_keeps_the_firewall_shape() {
+    let upstream = Upstream::start(vec![
+        FixturePackage::healthy("alpha-widget", "2.1.0", &[]),
+        FixturePackage::healthy("reqeusts", "2.31.0", &[]),
+    ]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["check", "alpha-widget", "--json"]);
+    ran.assert_code(0);
+    let v: Value =
+        serde_json::from_str(&ran.stdout).unwrap_or_else(|e| panic!("{e}\n{}", ran.describe()));
+    assert_eq!(v["package_name"], "alpha-widget");
+    assert_eq!(v["platform"], "pypi");
+    assert_eq!(v["version"], Value::Null);
+    assert_eq!(v["score"], 0);
+    assert_eq!(v["risk_level"], "Green");
+    assert_eq!(v["status"], "Safe");
+    assert_eq!(v["message"], "Low risk package");
+    assert!(
+        v["reasons"].is_object() && v["similar_packages"].is_array(),
+        "{v:#}"
+    );
+
+    let ran = run(&ctx, &["check", "reqeusts==2.31.0", "--json"]);
+    ran.assert_code(3);
+    let v: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["version"], "2.31.0");
+    assert_eq!(v["risk_level"], "Red");
+    assert_eq!(v["similar_packages"][0], "requests");
+    let reasons = v["reasons"].as_object().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|(k, val)| k.contains("requests") && val == "+60 points"),
+        "{v:#}"
+    );
+    // Checking never creates the status store.
+    assert!(!ctx.db_path().exists());
+}
+
+#[test]
+fn block_and_allow_are_recorded_and_applied() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    run(&ctx, &["install", "alpha-widget"]).assert_code(0);
+
+    let ran = run(&ctx, &["block", "alpha-widget", "--reason", "incident 42"]);
+    ran.assert_code(0);
+    let row = ctx.expect_row("alpha-widget", "2.1.0");
+    assert_eq!(row["status"], "BLOCK", "{row:#}");
+    let reason = row["reasons"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("incident 42"), "{row:#}");
+    assert!(!row["updated_by"].as_str().unwrap().is_empty());
+    let repo_file = ctx
+        .data_dir
+        .join("repo/pypi/alpha-widget")
+        .join(wheel_filename("alpha-widget", "2.1.0"));
+    assert!(
+        !repo_file.exists(),
+        "blocked file still in the secure repository"
+    );
+
+    // The warm path must not bypass a block.
+    let venv = ctx.new_venv("venv-after-block");
+    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    ran.assert_code(3);
+    assert!(ran.stderr.contains("incident 42"), "{}", ran.describe());
+    assert!(!ctx.venv_has_in(&venv, "alpha-widget"));
+
+    run(&ctx, &["allow", "alpha-widget", "--reason", "false alarm"]).assert_code(0);
+    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    ran.assert_code(0);
+    assert!(ctx.venv_has_in(&venv, "alpha-widget"));
+    assert_eq!(ctx.expect_row("alpha-widget", "2.1.0")["status"], "SECURE");
+
+    // A reason is required, and the name is validated.
+    run(&ctx, &["block", "alpha-widget", "--reason", " "]).assert_code(2);
+    run(&ctx, &["block", "../x", "--reason", "r"]).assert_code(2);
+}
+
+#[test]
+fn yellow_verdict_is_blocked_in_ci_unless_policy_allows_review() {
+    let upstream = Upstream::start(vec![obscure("gamma-sprocket")]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["install", "gamma-sprocket"]);
+    ran.assert_code(3);
+    assert!(ran.stderr.contains("gamma-sprocket"), "{}", ran.describe());
+    let row = ctx.expect_row("gamma-sprocket", "1.0.0");
+    assert_eq!(row["risk"], "Yellow", "{row:#}");
+    assert_eq!(row["score"], 40, "{row:#}");
+    let codes: Vec<&str> = row["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "low-downloads",
+        "low-stars",
+        "few-releases",
+        "review-required",
+    ] {
+        assert!(codes.contains(&code), "{code} missing: {row:#}");
+    }
+    assert!(!ctx.venv_has("gamma-sprocket"));
+
+    // Policy may let Yellow through when nobody can be asked; the block is
+    // lifted by a person first (BLOCK verdicts are kept until then).
+    append_config(&ctx, "\n[policy]\nreview = \"allow\"\n");
+    run(
+        &ctx,
+        &["allow", "gamma-sprocket@1.0.0", "--reason", "reviewed"],
+    )
+    .assert_code(0);
+    run(&ctx, &["install", "gamma-sprocket"]).assert_code(0);
+    assert!(ctx.venv_has("gamma-sprocket"));
+}
+
+#[test]
+fn unreachable_metadata_fails_closed() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    // Port 9 (discard) on loopback: nothing listens there.
+    let cfg = std::fs::read_to_string(&ctx.config_path)
+        .unwrap()
+        .replace(&upstream.json_url(), "http://127.0.0.1:9/pypi");
+    std::fs::write(&ctx.config_path, cfg).unwrap();
+
+    let ran = run(&ctx, &["install", "alpha-widget"]);
+    ran.assert_code(3);
+    let row = ctx.expect_row("alpha-widget", "2.1.0");
+    assert_eq!(row["status"], "BLOCK");
+    assert!(
+        row["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "metadata-unavailable"),
+        "{row:#}"
+    );
+    assert!(!ctx.venv_has("alpha-widget"));
+}
+
+#[test]
+fn invalid_config_is_a_usage_error_naming_the_file() {
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    append_config(
+        &ctx,
+        "\n[policy]\nyellow = 80\nred = 50\n[policy.weights]\ntypo = 1\n",
+    );
+    let ran = run(&ctx, &["install", "alpha-widget"]);
+    ran.assert_code(2);
+    let path = ctx.config_path.display().to_string();
+    for needle in [path.as_str(), "red = 50", "\"typo\""] {
+        assert!(
+            ran.stderr.contains(needle),
+            "stderr lacks {needle:?}\n{}",
+            ran.describe()
+        );
+    }
+    assert!(upstream.requests().is_empty());
+}
+
+fn wait_for_worker_request(upstream: &Upstream, wheel: &str, child: &mut Running) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while upstream.artifact_gets(wheel, "secpip/") == 0 {
+        assert!(
+            child.try_status().is_none(),
+            "install ended early\n{}",
+            child.output_so_far()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the worker never asked for {wheel}\n{}",
+            child.output_so_far()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ctrl_c_releases_the_claim_and_installs_nothing() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    let wheel = wheel_filename("alpha-widget", "2.1.0");
+    upstream.set_delay_for_agent(&wheel, "secpip/", Duration::from_secs(60));
+
+    let mut child = Running::spawn(&mut ctx.secpip(&["install", "alpha-widget"]));
+    wait_for_worker_request(&upstream, &wheel, &mut child);
+    assert_eq!(ctx.expect_row("alpha-widget", "2.1.0")["status"], "CHECK");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let ran = child.wait(Duration::from_secs(30));
+    ran.assert_code(130);
+    assert!(ran.stderr.contains("interrupted"), "{}", ran.describe());
+    assert!(
+        ctx.row("alpha-widget", "2.1.0").is_none(),
+        "an interrupted install left its claim behind: {:#}",
+        ctx.status_json()
+    );
+    assert!(!ctx.venv_has("alpha-widget"));
+    upstream.set_delay_for_agent(&wheel, "secpip/", Duration::ZERO);
+}
+
+#[test]
+fn timeout_names_the_pending_package() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    let wheel = wheel_filename("alpha-widget", "2.1.0");
+    upstream.set_delay_for_agent(&wheel, "secpip/", Duration::from_secs(60));
+    let ran = Running::spawn(&mut ctx.secpip(&["install", "--timeout", "3", "alpha-widget"]))
+        .wait(RUN_TIMEOUT);
+    upstream.set_delay_for_agent(&wheel, "secpip/", Duration::ZERO);
+    ran.assert_code(1);
+    assert!(
+        ran.stderr.contains("timed out") && ran.stderr.contains("alpha-widget@2.1.0"),
+        "{}",
+        ran.describe()
+    );
+    assert!(
+        ctx.row("alpha-widget", "2.1.0").is_none(),
+        "{:#}",
+        ctx.status_json()
+    );
+    assert!(!ctx.venv_has("alpha-widget"));
+}
