@@ -1,5 +1,7 @@
 //! Serves the loopback upstream index used by the integration tests, filled
 //! with `N` healthy projects (`benchpkg-000`, `benchpkg-001`, …), until killed.
+//! For demos it also serves `obscurepkg` (a real-looking but unproven
+//! project: a Yellow verdict) and `reqeusts` (a look-alike of a popular name).
 //!
 //! ```text
 //! cargo run --example upstream_fixture -- --packages 50
@@ -32,9 +34,17 @@ fn main() -> ExitCode {
         }
     };
     let width = (count.max(1) - 1).to_string().len().max(3);
-    let packages = (0..count)
+    let mut packages: Vec<FixturePackage> = (0..count)
         .map(|i| FixturePackage::healthy(&format!("benchpkg-{i:0width$}"), "1.0.0", &[]))
         .collect();
+    let mut obscure = FixturePackage::healthy("obscurepkg", "1.0.0", &[]);
+    obscure
+        .versions
+        .retain(|v| v.version == "1.0.0" || v.version == "0.4.0");
+    obscure.downloads_last_month = 40;
+    obscure.stars = 3;
+    packages.push(obscure);
+    packages.push(FixturePackage::healthy("reqeusts", "2.31.0", &[]));
     let upstream = Upstream::start(packages);
 
     let mut out = std::io::stdout().lock();

@@ -262,3 +262,89 @@ fn timeout_names_the_pending_package() {
     );
     assert!(!ctx.venv_has("alpha-widget"));
 }
+
+/// Runs `secpip args` on a pseudo-terminal (util-linux `script`), answers
+/// the first "Install anyway?" with `answer`, and returns (exit code, screen).
+fn install_on_a_terminal(ctx: &TestContext, pkg: &str, answer: &str) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let template = ctx.secpip(&[]);
+    let mut cmd = Command::new("script");
+    let line = format!("{} install {pkg}", env!("CARGO_BIN_EXE_secpip"));
+    cmd.args(["-qfec", &line, "/dev/null"])
+        .current_dir(ctx.root())
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    cmd.env_remove("SECPIP_CI").env("TERM", "dumb");
+    let mut child = cmd.spawn().expect("start `script` (util-linux)");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = String::new();
+    let mut stdin = child.stdin.take().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut answered = false;
+    loop {
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+            screen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        if !answered && screen.contains("Install anyway?") {
+            stdin.write_all(answer.as_bytes()).unwrap();
+            stdin.flush().unwrap();
+            answered = true;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
+                screen.push_str(&String::from_utf8_lossy(&chunk));
+            }
+            return (status.code(), screen);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("no exit within 90 s; screen so far:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn interactive_yellow_verdict_asks_and_defaults_to_no() {
+    let upstream = Upstream::start(vec![obscure("gamma-sprocket")]);
+    let ctx = TestContext::new(&upstream);
+
+    // Enter takes the default: no.
+    let (code, screen) = install_on_a_terminal(&ctx, "gamma-sprocket", "\r");
+    assert_eq!(code, Some(3), "{screen}");
+    assert!(screen.contains("needs review"), "{screen}");
+    assert!(!ctx.venv_has("gamma-sprocket"));
+
+    // The Yellow BLOCK is asked about again; a yes installs it and is
+    // recorded as an allow entry with who approved it.
+    let (code, screen) = install_on_a_terminal(&ctx, "gamma-sprocket", "y");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("Install anyway?"), "{screen}");
+    assert!(ctx.venv_has("gamma-sprocket"));
+    let row = ctx.expect_row("gamma-sprocket", "1.0.0");
+    assert_eq!(row["status"], "SECURE", "{row:#}");
+    assert_eq!(row["reasons"][0]["code"], "allowlist", "{row:#}");
+    assert!(
+        row["reasons"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("approved at the prompt"),
+        "{row:#}"
+    );
+}

@@ -153,28 +153,32 @@ pub async fn install(
         if blocked.is_empty() {
             break;
         }
-        // A Yellow verdict may be approved by the person at the terminal.
+        progress.finish();
+        // A person at the terminal may approve Yellow verdicts, but only when
+        // nothing else is blocked (a Red package fails the install anyway).
         let mut approved = Vec::new();
-        for r in &blocked {
-            if r.risk == Some(Risk::Yellow) {
+        if blocked.iter().all(|r| r.risk == Some(Risk::Yellow)) {
+            for r in &blocked {
+                let reasons: Vec<&str> = r
+                    .reasons
+                    .iter()
+                    .filter(|f| f.points > 0)
+                    .map(|f| f.reason.as_str())
+                    .collect();
                 let q = format!(
-                    "{} {} needs review (score {}): {}. Install anyway?",
+                    "{} {} needs review (score {}: {}). Install anyway?",
                     r.id.name,
                     r.id.version,
                     r.score.unwrap_or(0),
-                    r.reasons
-                        .iter()
-                        .map(|f| f.reason.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    reasons.join(", ")
                 );
-                if prompter.confirm(&q) == Some(true) {
-                    approved.push(r.clone());
+                match prompter.confirm(&q) {
+                    Some(true) => approved.push(r.clone()),
+                    _ => break,
                 }
             }
         }
         if approved.len() != blocked.len() {
-            progress.finish();
             return Ok(Outcome::Blocked(blocked));
         }
         todo.clear();

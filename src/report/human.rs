@@ -30,7 +30,8 @@ fn table() -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some((w, _)) = console::Term::stderr().size_checked() {
+    // `size_checked` is (rows, columns).
+    if let Some((_, w)) = console::Term::stderr().size_checked() {
         t.set_width(w);
     }
     t

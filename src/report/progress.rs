@@ -90,6 +90,9 @@ impl Progress for Bars {
         self.overall.set_message(format!("resolving {what}"));
     }
     fn start(&self, total: usize, done: usize) {
+        // A second round (after an approval) starts from a fresh bar.
+        self.overall.reset();
+        self.overall.enable_steady_tick(Duration::from_millis(120));
         self.overall.set_length(total as u64);
         self.overall.set_position(done as u64);
         self.overall.set_message("");
