@@ -33,8 +33,9 @@ pub mod codes {
     /// A Yellow verdict that nobody approved.
     pub const REVIEW_REQUIRED: &str = "review-required";
 
-    /// Every code with its default weight and a one-line description.
-    pub const ALL: &[(&str, i32, &str)] = &[
+    /// The core codes with their default weights and one-line descriptions;
+    /// [`all`] adds those of the other rule families.
+    pub const CORE: &[(&str, i32, &str)] = &[
         (
             BLOCKLIST,
             100,
@@ -188,7 +189,7 @@ pub struct Policy {
     pub allow: Vec<ListRule>,
     /// Block rules from the config file.
     pub block: Vec<ListRule>,
-    /// Points per rule code (defaults from [`codes::ALL`], overridden by config).
+    /// Points per rule code (defaults from [`codes::all`], overridden by config).
     pub weights: BTreeMap<String, i32>,
 }
 
@@ -222,14 +223,12 @@ impl RawPolicy {
                 "red = {red} must be greater than yellow = {yellow}"
             ));
         }
-        let mut weights: BTreeMap<String, i32> = codes::ALL
-            .iter()
-            .map(|(c, w, _)| (c.to_string(), *w))
-            .collect();
+        let mut weights: BTreeMap<String, i32> =
+            codes::all().map(|(c, w, _)| (c.to_string(), *w)).collect();
         for (code, w) in self.weights {
             match weights.get_mut(&code) {
                 None => {
-                    let known: Vec<&str> = codes::ALL.iter().map(|(c, _, _)| *c).collect();
+                    let known: Vec<&str> = codes::all().map(|(c, _, _)| *c).collect();
                     problems.push(format!(
                         "unknown rule code {code:?} in [policy.weights]; known codes: {}",
                         known.join(", ")
