@@ -75,6 +75,11 @@ pub mod codes {
             "Yellow verdict with nobody to approve it",
         ),
     ];
+
+    /// Every rule code secpip knows: `(code, default points, description)`.
+    pub fn all() -> impl Iterator<Item = &'static (&'static str, i32, &'static str)> {
+        CORE.iter()
+    }
 }
 
 /// What to do when a source of truth is unavailable.
