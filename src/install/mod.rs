@@ -141,6 +141,7 @@ pub async fn install(
         lease: Duration::from_secs(settings.install.lease_secs),
         timeout: Duration::from_secs(settings.install.timeout_secs),
         owner: wait::owner_id(),
+        stale_before: crate::store::secure_stale_before(settings.policy.secure_ttl_days),
     };
 
     let mut todo: Vec<ResolvedPackage> = tree.clone();

@@ -65,6 +65,8 @@ pub struct Waiter<'a> {
     pub timeout: Duration,
     /// Our claim owner id.
     pub owner: String,
+    /// SECURE verdicts recorded before this (Unix ms) are re-checked.
+    pub stale_before: Option<i64>,
 }
 
 impl Waiter<'_> {
@@ -88,7 +90,11 @@ impl Waiter<'_> {
         p: &ResolvedPackage,
         mine: &mut HashSet<String>,
     ) -> Result<Option<Record>, WaitError> {
-        match self.store.claim(&p.id, &self.owner, self.lease).await? {
+        match self
+            .store
+            .claim(&p.id, &self.owner, self.lease, self.stale_before)
+            .await?
+        {
             Claim::Claimed => {
                 mine.insert(p.id.key());
                 self.progress.scanning(&p.id);
@@ -119,7 +125,7 @@ impl Waiter<'_> {
         let mut watched: HashSet<String> = HashSet::new();
         for (p, row) in tree.iter().zip(rows) {
             match row {
-                Some(r) if r.status != Status::Check => {
+                Some(r) if r.status != Status::Check && !r.secure_is_stale(self.stale_before) => {
                     done.insert(p.id.key(), r);
                 }
                 _ => pending.push(p),
@@ -135,6 +141,13 @@ impl Waiter<'_> {
                 .pop()
                 .flatten();
             let taken = match row {
+                Some(r) if r.secure_is_stale(self.stale_before) => {
+                    self.progress.note(&format!(
+                        "{}: verdict older than the SECURE TTL; checking again",
+                        p.id
+                    ));
+                    self.claim_and_submit(p, mine).await?
+                }
                 Some(r) if !r.lease_expired(now_ms()) => Some(r),
                 _ => self.claim_and_submit(p, mine).await?,
             };

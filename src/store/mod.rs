@@ -78,12 +78,20 @@ pub struct Record {
     pub updated_by: String,
     /// When (RFC 3339).
     pub updated_at: String,
+    /// When the verdict was recorded (Unix milliseconds); SECURE verdicts expire from here.
+    pub decided_at: Option<i64>,
 }
 
 impl Record {
     /// Is this a CHECK whose claim has lapsed at `now_ms`?
     pub fn lease_expired(&self, now_ms: i64) -> bool {
         self.status == Status::Check && self.lease_until.is_none_or(|l| l <= now_ms)
+    }
+
+    /// Is this a SECURE verdict recorded before `stale_before` (so due for a re-check)?
+    pub fn secure_is_stale(&self, stale_before: Option<i64>) -> bool {
+        self.status == Status::Secure
+            && stale_before.is_some_and(|cutoff| self.decided_at.unwrap_or(0) < cutoff)
     }
 }
 
@@ -141,13 +149,15 @@ pub enum StoreError {
 pub trait StatusStore: Send + Sync {
     /// Rows for `ids`, in order (`None` where absent).
     async fn get_many(&self, ids: &[PackageId]) -> Result<Vec<Option<Record>>, StoreError>;
-    /// Claims `id` for a scan: inserts a CHECK row if absent, or takes over a
-    /// CHECK whose lease lapsed. Counts the scan.
+    /// Claims `id` for a scan: inserts a CHECK row if absent, takes over a
+    /// CHECK whose lease lapsed, or (with `secure_stale_before`, Unix ms) a
+    /// SECURE verdict recorded before that time. Counts the scan.
     async fn claim(
         &self,
         id: &PackageId,
         owner: &str,
         lease: Duration,
+        secure_stale_before: Option<i64>,
     ) -> Result<Claim, StoreError>;
     /// Extends our claim; `false` if we no longer hold it.
     async fn renew(&self, id: &PackageId, owner: &str, lease: Duration)
@@ -191,6 +201,11 @@ pub trait StatusStore: Send + Sync {
     ) -> Result<Option<Vec<PackageId>>, StoreError>;
     /// Remembers a resolved tree whose every package is SECURE.
     async fn cache_tree(&self, key: &str, ids: &[PackageId]) -> Result<(), StoreError>;
+}
+
+/// The cutoff before which SECURE verdicts are re-checked, for a TTL in days (0 = never).
+pub fn secure_stale_before(ttl_days: u64) -> Option<i64> {
+    (ttl_days > 0).then(|| now_ms() - (ttl_days as i64) * 86_400_000)
 }
 
 /// Current time in Unix milliseconds.

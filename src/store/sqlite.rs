@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS packages (
     lease_until INTEGER,
     scan_count  INTEGER NOT NULL DEFAULT 0,
     updated_by  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    decided_at  INTEGER
 );
 CREATE INDEX IF NOT EXISTS packages_name ON packages (ecosystem, name);
 CREATE TABLE IF NOT EXISTS policy (
@@ -93,7 +94,19 @@ fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         scan_count: row.get("scan_count")?,
         updated_by: row.get("updated_by")?,
         updated_at: row.get("updated_at")?,
+        decided_at: row.get("decided_at")?,
     })
+}
+
+/// Brings a store made by an older secpip up to the current schema.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has_decided_at: bool = conn
+        .prepare("SELECT 1 FROM pragma_table_info('packages') WHERE name = 'decided_at'")?
+        .exists([])?;
+    if !has_decided_at {
+        conn.execute_batch("ALTER TABLE packages ADD COLUMN decided_at INTEGER")?;
+    }
+    Ok(())
 }
 
 impl SqliteStore {
@@ -175,6 +188,7 @@ impl StatusStore for SqliteStore {
         id: &PackageId,
         owner: &str,
         lease: Duration,
+        secure_stale_before: Option<i64>,
     ) -> Result<Claim, StoreError> {
         let id = id.clone();
         let owner = owner.to_string();
@@ -187,11 +201,12 @@ impl StatusStore for SqliteStore {
                     "INSERT INTO packages (key, ecosystem, name, version, status, owner, lease_until, scan_count, updated_by, updated_at)
                      VALUES (?1, ?2, ?3, ?4, 'CHECK', ?5, ?6, 1, ?7, ?8)
                      ON CONFLICT (key) DO UPDATE SET
-                        owner = excluded.owner, lease_until = excluded.lease_until,
+                        status = 'CHECK', owner = excluded.owner, lease_until = excluded.lease_until,
                         scan_count = packages.scan_count + 1,
                         updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                     WHERE packages.status = 'CHECK' AND (packages.lease_until IS NULL OR packages.lease_until <= ?9)",
-                    params![id.key(), id.ecosystem.as_str(), id.name, id.version, owner, until, who, now_text(), now],
+                     WHERE (packages.status = 'CHECK' AND (packages.lease_until IS NULL OR packages.lease_until <= ?9))
+                        OR (packages.status = 'SECURE' AND ?10 IS NOT NULL AND COALESCE(packages.decided_at, 0) < ?10)",
+                    params![id.key(), id.ecosystem.as_str(), id.name, id.version, owner, until, who, now_text(), now, secure_stale_before],
                 )
                 .map_err(q("claiming"))?;
             let result = if changed == 1 {
@@ -246,9 +261,9 @@ impl StatusStore for SqliteStore {
             let n = c
                 .execute(
                     "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = ?5,
-                        owner = NULL, lease_until = NULL, updated_by = ?6, updated_at = ?7
+                        owner = NULL, lease_until = NULL, updated_by = ?6, updated_at = ?7, decided_at = ?10
                      WHERE key = ?8 AND status = 'CHECK' AND owner = ?9",
-                    params![status.as_str(), risk, score, reasons, similar, who, now_text(), key, owner],
+                    params![status.as_str(), risk, score, reasons, similar, who, now_text(), key, owner, super::now_ms()],
                 )
                 .map_err(q("recording a verdict"))?;
             Ok(n == 1)
@@ -313,9 +328,9 @@ impl StatusStore for SqliteStore {
         self.with(move |c, _| {
             c.execute(
                 "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = '[]',
-                    owner = NULL, lease_until = NULL, updated_by = ?5, updated_at = ?6
+                    owner = NULL, lease_until = NULL, updated_by = ?5, updated_at = ?6, decided_at = ?9
                  WHERE name = ?7 AND (?8 IS NULL OR version = ?8)",
-                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version],
+                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version, super::now_ms()],
             )
             .map_err(q("recording a decision"))
         })
@@ -416,5 +431,85 @@ impl StatusStore for SqliteStore {
             Ok(())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{Decision, Risk, Verdict};
+
+    fn verdict() -> Verdict {
+        Verdict {
+            score: 0,
+            risk: Risk::Green,
+            decision: Decision::Allow,
+            findings: vec![],
+            similar: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn claim_lease_takeover_finish_and_ttl() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let id = PackageId::new(Ecosystem::Pypi, "Foo_Bar", "1.0");
+        let lease = Duration::from_secs(60);
+        assert_eq!(
+            store.claim(&id, "a", lease, None).await.unwrap(),
+            Claim::Claimed
+        );
+        assert!(
+            matches!(store.claim(&id, "b", lease, None).await.unwrap(), Claim::Taken(r) if r.owner.as_deref() == Some("a"))
+        );
+        // A lapsed lease is taken over, and every scan is counted.
+        store.renew(&id, "a", Duration::ZERO).await.unwrap();
+        assert_eq!(
+            store.claim(&id, "b", Duration::ZERO, None).await.unwrap(),
+            Claim::Claimed
+        );
+        assert_eq!(
+            store.claim(&id, "c", lease, None).await.unwrap(),
+            Claim::Claimed
+        );
+        // Only the current owner may record the verdict.
+        assert!(!store
+            .finish(&id, "b", Status::Secure, &verdict())
+            .await
+            .unwrap());
+        assert!(store
+            .finish(&id, "c", Status::Secure, &verdict())
+            .await
+            .unwrap());
+        let row = store
+            .get_many(std::slice::from_ref(&id))
+            .await
+            .unwrap()
+            .pop()
+            .flatten()
+            .unwrap();
+        assert_eq!(
+            (row.key.as_str(), row.status, row.scan_count),
+            ("pypi:foo-bar@1.0", Status::Secure, 3)
+        );
+        // SECURE stands, unless it is older than the TTL cutoff.
+        assert!(matches!(
+            store.claim(&id, "d", lease, None).await.unwrap(),
+            Claim::Taken(_)
+        ));
+        assert!(matches!(
+            store.claim(&id, "d", lease, Some(0)).await.unwrap(),
+            Claim::Taken(_)
+        ));
+        assert_eq!(
+            store
+                .claim(&id, "d", lease, Some(super::super::now_ms() + 1))
+                .await
+                .unwrap(),
+            Claim::Claimed
+        );
+        // Releasing our claim leaves no row behind.
+        store.release(&id, "d").await.unwrap();
+        assert!(store.get_many(std::slice::from_ref(&id)).await.unwrap()[0].is_none());
     }
 }

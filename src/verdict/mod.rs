@@ -7,12 +7,15 @@
 //! and the Green/Yellow/Red thresholds. Printing a verdict is the job of
 //! `report/`, never of this module.
 
+pub mod confusion;
 pub mod facts;
 pub mod lists;
 pub mod policy;
 pub mod popular;
+pub mod release_age;
 pub mod reputation;
 pub mod typosquat;
+pub mod waivers;
 
 use crate::ecosystem::PackageId;
 use facts::{Facts, Lookup};
@@ -140,6 +143,20 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
     }
 
     let mut findings = Vec::new();
+    let internal: Vec<String> = match id.ecosystem {
+        crate::ecosystem::Ecosystem::Pypi => policy
+            .internal
+            .iter()
+            .map(|p| p.replace(['_', '.'], "-"))
+            .collect(),
+        crate::ecosystem::Ecosystem::Npm => policy.internal.clone(),
+    };
+    findings.extend(confusion::check(
+        &id.name,
+        &id.version,
+        &internal,
+        policy.weight(codes::DEPENDENCY_CONFUSION),
+    ));
     let similar = typosquat::similar_packages(&id.name, ctx.popular);
     if let Some(top) = similar.first() {
         findings.push(Finding {
@@ -165,6 +182,24 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
         });
     }
     findings.extend(reputation::check(facts, ctx.popular.rank(&id.name), policy));
+    if let Lookup::Found(meta) = &facts.metadata {
+        findings.extend(release_age::check(
+            meta,
+            &id.name,
+            &id.version,
+            facts.now,
+            time::Duration::hours(policy.min_release_age_hours as i64),
+            &policy.release_age_exceptions,
+            policy.weight(codes::RELEASE_AGE),
+        ));
+    }
+    waivers::apply(
+        &mut findings,
+        &policy.waivers,
+        &id.name,
+        &id.version,
+        facts.now.date(),
+    );
 
     let score: i32 = findings.iter().map(|f| f.points).sum();
     let (risk, decision) = if score >= policy.red {
@@ -278,7 +313,7 @@ mod tests {
     #[test]
     fn unreachable_optional_source_adds_nothing_and_says_unknown() {
         let f = facts(
-            Lookup::Found(meta(12, NOW)),
+            Lookup::Found(meta(12, NOW - time::Duration::days(3))),
             Lookup::Unknown("stats API timed out".into()),
             Lookup::Unknown("GitHub API returned 503".into()),
         );
@@ -314,7 +349,7 @@ mod tests {
     #[test]
     fn typosquat_of_popular_name_is_red_with_did_you_mean() {
         let f = facts(
-            Lookup::Found(meta(12, NOW)),
+            Lookup::Found(meta(12, NOW - time::Duration::days(3))),
             Lookup::Found(50_000),
             Lookup::Found(Some(900)),
         );
@@ -326,7 +361,7 @@ mod tests {
     #[test]
     fn block_list_wins_and_weights_can_silence_a_rule() {
         let f = facts(
-            Lookup::Found(meta(12, NOW)),
+            Lookup::Found(meta(12, NOW - time::Duration::days(3))),
             Lookup::Found(10),
             Lookup::Found(Some(900)),
         );
@@ -341,5 +376,51 @@ mod tests {
             judge("sturdy-widget-kit", &f, &p.validate().unwrap()).score,
             0
         );
+    }
+
+    #[test]
+    fn fresh_release_is_held_back_and_a_waiver_can_accept_it() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW - time::Duration::hours(6))),
+            Lookup::Found(50_000),
+            Lookup::Found(Some(900)),
+        );
+        let v = judge("sturdy-widget-kit", &f, &Policy::default());
+        assert_eq!(v.risk, Risk::Red, "{v:?}");
+        assert_eq!(v.findings[0].code, "release-age");
+        let p: policy::RawPolicy = toml::from_str(
+            "[[waivers]]\npackage = \"sturdy-widget-kit@1.0\"\nreason = \"hotfix reviewed\"\nuntil = \"2026-12-01\"\ncodes = [\"release-age\"]\n",
+        )
+        .unwrap();
+        let v = judge("sturdy-widget-kit", &f, &p.validate().unwrap());
+        assert_eq!(v.risk, Risk::Green, "{v:?}");
+        assert!(v.findings[0]
+            .evidence
+            .iter()
+            .any(|e| e.contains("hotfix reviewed")));
+    }
+
+    #[test]
+    fn internal_names_are_dependency_confusion() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW - time::Duration::days(30))),
+            Lookup::Found(50_000),
+            Lookup::Found(Some(900)),
+        );
+        let p: policy::RawPolicy = toml::from_str("internal = [\"acme_*\"]").unwrap();
+        let policy = p.validate().unwrap();
+        let ctx = Context {
+            policy: &policy,
+            popular: PopularIndex::shipped_pypi(),
+            allow: &[],
+            block: &[],
+        };
+        let v = verdict(
+            &PackageId::new(Ecosystem::Pypi, "Acme.Billing", "999.0"),
+            &f,
+            &ctx,
+        );
+        assert_eq!(v.risk, Risk::Red);
+        assert!(v.findings[0].evidence[0].contains("999.0"), "{v:?}");
     }
 }

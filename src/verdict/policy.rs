@@ -32,6 +32,12 @@ pub mod codes {
     pub const HASH_MISMATCH: &str = "hash-mismatch";
     /// A Yellow verdict that nobody approved.
     pub const REVIEW_REQUIRED: &str = "review-required";
+    /// The version is younger than the minimum release age.
+    pub const RELEASE_AGE: &str = super::super::release_age::CODE;
+    /// An internal name found on the public upstream.
+    pub const DEPENDENCY_CONFUSION: &str = super::super::confusion::CODE;
+    /// A waiver that no longer applies.
+    pub const WAIVER_EXPIRED: &str = "waiver-expired";
 
     /// The core codes with their default weights and one-line descriptions;
     /// [`all`] adds those of the other rule families.
@@ -76,9 +82,24 @@ pub mod codes {
         ),
     ];
 
+    /// Codes of the release-age, confusion and waiver rules.
+    pub const POLICY_RULES: &[(&str, i32, &str)] = &[
+        (
+            RELEASE_AGE,
+            100,
+            "version is younger than min_release_age_hours",
+        ),
+        (
+            DEPENDENCY_CONFUSION,
+            100,
+            "an internal name (policy.internal) is on the public upstream",
+        ),
+        (WAIVER_EXPIRED, 0, "a waiver for this version has expired"),
+    ];
+
     /// Every rule code secpip knows: `(code, default points, description)`.
     pub fn all() -> impl Iterator<Item = &'static (&'static str, i32, &'static str)> {
-        CORE.iter()
+        CORE.iter().chain(POLICY_RULES)
     }
 }
 
@@ -122,6 +143,15 @@ pub struct RawPolicy {
     block: Vec<RawListEntry>,
     #[serde(default)]
     weights: BTreeMap<String, i32>,
+    min_release_age_hours: Option<u64>,
+    #[serde(default)]
+    release_age_exceptions: Vec<String>,
+    #[serde(default)]
+    internal: Vec<String>,
+    secure_ttl_days: Option<u64>,
+    only_binary: Option<bool>,
+    #[serde(default)]
+    waivers: Vec<super::waivers::RawWaiver>,
 }
 
 /// One allow or block rule, validated: a normalized name and optional exact version.
@@ -196,6 +226,18 @@ pub struct Policy {
     pub block: Vec<ListRule>,
     /// Points per rule code (defaults from [`codes::all`], overridden by config).
     pub weights: BTreeMap<String, i32>,
+    /// Versions younger than this many hours are not installed (0 = off).
+    pub min_release_age_hours: u64,
+    /// `name[@version]` allowed in before the minimum age.
+    pub release_age_exceptions: Vec<ListRule>,
+    /// Glob patterns of names that must never come from the public upstream.
+    pub internal: Vec<String>,
+    /// SECURE verdicts older than this are checked again (0 = never).
+    pub secure_ttl_days: u64,
+    /// Refuse releases that would run setup.py (sdist-only).
+    pub only_binary: bool,
+    /// Accepted findings for pinned versions, with expiry.
+    pub waivers: Vec<super::waivers::Waiver>,
 }
 
 impl Default for Policy {
@@ -275,6 +317,32 @@ impl RawPolicy {
                 ));
             }
         }
+        let release_age_exceptions: Vec<ListRule> = self
+            .release_age_exceptions
+            .iter()
+            .filter_map(|spec| {
+                ListRule::parse(spec, "release-age exception", "secpip.toml")
+                    .map_err(|e| problems.push(format!("policy.release_age_exceptions: {e}")))
+                    .ok()
+            })
+            .collect();
+        for p in &self.internal {
+            if p.trim().is_empty() || p.trim() == "*" {
+                problems.push(format!(
+                    "policy.internal: pattern {p:?} would match every package"
+                ));
+            }
+        }
+        let known = |c: &str| weights.contains_key(c);
+        let waivers: Vec<super::waivers::Waiver> = self
+            .waivers
+            .into_iter()
+            .filter_map(|w| {
+                w.validate(&known)
+                    .map_err(|e| problems.push(format!("policy.waivers: {e}")))
+                    .ok()
+            })
+            .collect();
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
@@ -286,6 +354,16 @@ impl RawPolicy {
             allow,
             block,
             weights,
+            min_release_age_hours: self.min_release_age_hours.unwrap_or(48),
+            release_age_exceptions,
+            internal: self
+                .internal
+                .iter()
+                .map(|p| p.trim().to_lowercase())
+                .collect(),
+            secure_ttl_days: self.secure_ttl_days.unwrap_or(30),
+            only_binary: self.only_binary.unwrap_or(false),
+            waivers,
         })
     }
 }
