@@ -128,6 +128,7 @@ impl SqliteStore {
             .map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| open_err(e.to_string()))?;
+        migrate(&conn).map_err(|e| open_err(e.to_string()))?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             who: super::whoami(),
