@@ -60,14 +60,34 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
         prompter.as_ref(),
     ));
     match result {
-        Ok(Outcome::Installed(code)) => {
+        Ok(Outcome::Installed { code, skipped }) => {
             if out.json {
+                let skipped: Vec<_> = skipped
+                    .iter()
+                    .map(|h| serde_json::json!({"package": h.name, "version": h.version, "reason": h.reason}))
+                    .collect();
                 println!(
                     "{}",
-                    serde_json::json!({"installed": true, "pip_exit_code": code})
+                    serde_json::json!({"installed": code == 0, "pip_exit_code": code, "skipped": skipped})
                 );
             }
             Ok(u8::try_from(code).unwrap_or(1))
+        }
+        Ok(Outcome::Unresolvable { pip_error, hidden }) => {
+            if out.json {
+                let hidden: Vec<_> = hidden
+                    .iter()
+                    .map(|h| serde_json::json!({"package": h.name, "version": h.version, "reason": h.reason}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({"installed": false, "hidden": hidden, "pip_error": pip_error})
+                );
+            }
+            if out.quiet < 2 {
+                eprint!("{}", human::unresolvable(&pip_error, &hidden));
+            }
+            Ok(EXIT_BLOCKED)
         }
         Ok(Outcome::Blocked(records)) => {
             if out.json {

@@ -8,6 +8,7 @@
 mod wait;
 
 use crate::config::Settings;
+use crate::ecosystem::pypi::view::{Hidden, IndexView, ViewPolicy};
 use crate::ecosystem::pypi::{installer, resolver, upstream};
 use crate::ecosystem::{PackageId, ResolvedPackage};
 use crate::queue::local::LocalQueue;
@@ -38,10 +39,23 @@ pub struct InstallRequest {
 /// How an install ended (errors aside).
 #[derive(Debug)]
 pub enum Outcome {
-    /// pip ran; its exit code.
-    Installed(i32),
+    /// pip ran: its exit code, and the newer versions policy skipped.
+    Installed {
+        /// pip's exit code.
+        code: i32,
+        /// Versions hidden from the resolver that would otherwise have won.
+        skipped: Vec<Hidden>,
+    },
     /// Some packages were blocked; pip did not run.
     Blocked(Vec<Record>),
+    /// pip could not resolve once policy hid some versions (too young,
+    /// blocked): nothing acceptable satisfies the requirements.
+    Unresolvable {
+        /// pip's explanation.
+        pip_error: String,
+        /// What was hidden, and why.
+        hidden: Vec<Hidden>,
+    },
 }
 
 /// Why an install could not finish.
@@ -99,7 +113,7 @@ pub async fn install(
             .all(|r| r.as_ref().is_some_and(|r| r.status == Status::Secure))
         {
             tracing::debug!("warm path: {} packages already SECURE", ids.len());
-            return run_pip(settings, req, &repo, &ids).await;
+            return run_pip(settings, req, &repo, &ids, Vec::new()).await;
         }
     }
 
@@ -109,16 +123,62 @@ pub async fn install(
         settings.pypi.json_url.as_deref(),
     )
     .await?;
+    let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
+    let entries = store.policy_entries().await?;
+    let (allow, block): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|e| e.action == PolicyAction::Allow);
+    let policy = &settings.policy;
+    let view = IndexView::start(
+        ViewPolicy {
+            index_url: up.index_url.clone(),
+            json_url: up.json_url.clone(),
+            min_age: time::Duration::hours(policy.min_release_age_hours as i64),
+            age_exceptions: policy.release_age_exceptions.clone(),
+            block: policy
+                .block
+                .iter()
+                .cloned()
+                .chain(block.into_iter().map(|e| e.rule))
+                .collect(),
+            allow: policy
+                .allow
+                .iter()
+                .cloned()
+                .chain(allow.into_iter().map(|e| e.rule))
+                .collect(),
+        },
+        client.clone(),
+        store.clone(),
+    )
+    .await
+    .map_err(InstallError::Pip)?;
     progress.resolving(&req.requirements.join(" "));
-    let tree: Vec<ResolvedPackage> = resolver::resolve(
+    let resolved = resolver::resolve(
         &settings.pypi.python,
-        &up.index_url,
+        &view.index_url(),
         &req.requirements,
         &req.pip_args,
     )
-    .await?;
+    .await;
+    let hidden = view.hidden();
+    view.stop().await;
+    let tree: Vec<ResolvedPackage> = match resolved {
+        Ok(tree) => tree,
+        Err(resolver::ResolveError::Pip { stderr, .. }) if !hidden.is_empty() => {
+            progress.finish();
+            return Ok(Outcome::Unresolvable {
+                pip_error: stderr,
+                hidden,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let skipped = skipped_versions(&tree, hidden);
+    for h in &skipped {
+        progress.note(&format!("skipped {} {}: {}", h.name, h.version, h.reason));
+    }
 
-    let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
     let worker = Arc::new(Worker::new(
         store.clone(),
         Arc::new(repo.clone()),
@@ -205,7 +265,29 @@ pub async fn install(
     progress.finish();
     let ids: Vec<PackageId> = tree.iter().map(|p| p.id.clone()).collect();
     store.cache_tree(&key, &ids).await?;
-    run_pip(settings, req, &repo, &ids).await
+    run_pip(settings, req, &repo, &ids, skipped).await
+}
+
+/// Hidden versions newer than the version chosen for the same project.
+fn skipped_versions(tree: &[ResolvedPackage], hidden: Vec<Hidden>) -> Vec<Hidden> {
+    let newer = |a: &str, b: &str| match (
+        a.parse::<pep440_rs::Version>(),
+        b.parse::<pep440_rs::Version>(),
+    ) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => false,
+    };
+    hidden
+        .into_iter()
+        .filter_map(|mut h| {
+            let chosen = tree.iter().find(|p| p.id.name == h.name)?;
+            if !newer(&h.version, &chosen.id.version) {
+                return None;
+            }
+            h.reason = format!("{}; using {}", h.reason, chosen.id.version);
+            Some(h)
+        })
+        .collect()
 }
 
 async fn run_pip(
@@ -213,6 +295,7 @@ async fn run_pip(
     req: &InstallRequest,
     repo: &LocalRepo,
     pins: &[PackageId],
+    skipped: Vec<Hidden>,
 ) -> Result<Outcome, InstallError> {
     let server = IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
         .await
@@ -228,5 +311,8 @@ async fn run_pip(
     .await
     .map_err(InstallError::Pip);
     server.stop().await;
-    Ok(Outcome::Installed(code?))
+    Ok(Outcome::Installed {
+        code: code?,
+        skipped,
+    })
 }

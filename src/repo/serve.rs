@@ -78,20 +78,20 @@ pub fn router(repo: LocalRepo) -> Router {
         .with_state(Arc::new(repo))
 }
 
-/// A running index server; dropped or [`IndexServer::stop`]ped when the install ends.
-pub struct IndexServer {
+/// A router served on a local address until stopped (used for the secure
+/// index and for the resolution view).
+pub struct Served {
     addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
 
-impl IndexServer {
-    /// Serves `repo` on `bind` (port 0 picks a free one).
-    pub async fn start(repo: LocalRepo, bind: SocketAddr) -> std::io::Result<IndexServer> {
+impl Served {
+    /// Serves `app` on `bind` (port 0 picks a free one).
+    pub async fn start(app: Router, bind: SocketAddr) -> std::io::Result<Served> {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(repo);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -99,16 +99,16 @@ impl IndexServer {
                 })
                 .await;
         });
-        Ok(IndexServer {
+        Ok(Served {
             addr,
             shutdown: Some(tx),
             task,
         })
     }
 
-    /// The simple index URL pip should use.
-    pub fn index_url(&self) -> String {
-        format!("http://{}/simple/", self.addr)
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// Stops serving and waits for the server to finish.
@@ -117,5 +117,29 @@ impl IndexServer {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+    }
+}
+
+/// The secure repository served as a simple index.
+pub struct IndexServer {
+    served: Served,
+}
+
+impl IndexServer {
+    /// Serves `repo` on `bind` (port 0 picks a free one).
+    pub async fn start(repo: LocalRepo, bind: SocketAddr) -> std::io::Result<IndexServer> {
+        Ok(IndexServer {
+            served: Served::start(router(repo), bind).await?,
+        })
+    }
+
+    /// The simple index URL pip should use.
+    pub fn index_url(&self) -> String {
+        format!("http://{}/simple/", self.served.addr())
+    }
+
+    /// Stops serving.
+    pub async fn stop(self) {
+        self.served.stop().await;
     }
 }

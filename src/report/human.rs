@@ -114,3 +114,26 @@ pub fn status(records: &[Record]) -> String {
     }
     format!("{t}\n")
 }
+
+/// Why nothing acceptable could be resolved: pip's words, then what policy hid.
+pub fn unresolvable(pip_error: &str, hidden: &[crate::ecosystem::pypi::view::Hidden]) -> String {
+    let mut out = String::from(
+        "secpip: no acceptable version satisfies the requirements; nothing was installed.\n",
+    );
+    for h in hidden {
+        out.push_str(&format!(
+            "  {} {} is not available: {}\n",
+            h.name, h.version, h.reason
+        ));
+    }
+    let last = pip_error
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or("");
+    if !last.is_empty() {
+        out.push_str(&format!("pip said: {}\n", last.trim()));
+    }
+    out.push_str("A security admin can lift a block with `secpip allow NAME@VERSION --reason …`; a young release can be let in with `release_age_exceptions` in secpip.toml.\n");
+    out
+}

@@ -7,6 +7,7 @@ pub mod metadata;
 pub mod requirements;
 pub mod resolver;
 pub mod upstream;
+pub mod view;
 
 /// PEP 503 normalization: lowercase, runs of `-`, `_`, `.` become one `-`.
 pub fn normalize_name(name: &str) -> String {

@@ -1,0 +1,155 @@
+//! Each rule family blocking (or holding back) something in a real install:
+//! the real binary, real pip in a throwaway venv, the loopback upstream.
+
+mod common;
+
+use common::upstream::{iso_days_ago, ArtifactKind, FixturePackage, FixtureVersion, Upstream};
+use common::{Ran, TestContext};
+use serde_json::Value;
+
+fn run(ctx: &TestContext, args: &[&str]) -> Ran {
+    common::run(&mut ctx.secpip(args))
+}
+
+fn append_config(ctx: &TestContext, text: &str) {
+    let mut cfg = std::fs::read_to_string(&ctx.config_path).unwrap();
+    cfg.push_str(text);
+    std::fs::write(&ctx.config_path, cfg).unwrap();
+}
+
+fn installed_version(ctx: &TestContext, name: &str) -> Option<String> {
+    let out = ctx
+        .python(&ctx.venv)
+        .args(["-m", "pip", "show", name])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Version: ").map(str::to_string))
+}
+
+fn codes(row: &Value) -> Vec<String> {
+    row["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `delta-gear` 1.0.0 (healthy, weeks old) and 1.1.0 uploaded minutes ago.
+fn with_fresh_release() -> FixturePackage {
+    let mut p = FixturePackage::healthy("delta-gear", "1.0.0", &[]);
+    p.versions.push(FixtureVersion {
+        version: "1.1.0".into(),
+        deps: vec![],
+        upload_time: iso_days_ago(0),
+        kind: ArtifactKind::Wheel,
+    });
+    p
+}
+
+#[test]
+fn cooldown_picks_the_newest_version_old_enough_and_says_what_it_skipped() {
+    let upstream = Upstream::start(vec![with_fresh_release()]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["install", "delta-gear"]);
+    ran.assert_code(0);
+    assert_eq!(
+        installed_version(&ctx, "delta-gear").as_deref(),
+        Some("1.0.0")
+    );
+    assert!(
+        ran.stderr.contains("skipped delta-gear 1.1.0")
+            && ran.stderr.contains("minimum release age"),
+        "{}",
+        ran.describe()
+    );
+    assert!(
+        ctx.row("delta-gear", "1.1.0").is_none(),
+        "the young version was scanned"
+    );
+
+    // Asking for the young version exactly: refused with the reason, exit 3.
+    let venv = ctx.new_venv("pinned");
+    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear==1.1.0"]));
+    ran.assert_code(3);
+    assert!(
+        ran.stderr
+            .contains("delta-gear 1.1.0 is not available: released"),
+        "{}",
+        ran.describe()
+    );
+
+    // An exception lets that version in early.
+    append_config(
+        &ctx,
+        "\n[policy]\nrelease_age_exceptions = [\"delta-gear@1.1.0\"]\n",
+    );
+    let venv = ctx.new_venv("excepted");
+    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear"]));
+    ran.assert_code(0);
+    assert!(ctx.venv_has_in(&venv, "delta-gear"));
+    assert_eq!(ctx.expect_row("delta-gear", "1.1.0")["status"], "SECURE");
+}
+
+#[test]
+fn internal_name_on_the_public_upstream_is_dependency_confusion() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy(
+        "acme-billing",
+        "999.0.0",
+        &[],
+    )]);
+    let ctx = TestContext::new(&upstream);
+    append_config(&ctx, "\n[policy]\ninternal = [\"acme-*\"]\n");
+
+    let ran = run(&ctx, &["install", "acme-billing"]);
+    ran.assert_code(3);
+    assert!(
+        ran.stderr.contains("999.0.0") && ran.stderr.contains("acme-*"),
+        "{}",
+        ran.describe()
+    );
+    let row = ctx.expect_row("acme-billing", "999.0.0");
+    assert!(
+        codes(&row).contains(&"dependency-confusion".to_string()),
+        "{row:#}"
+    );
+    assert!(!ctx.venv_has("acme-billing"));
+}
+
+#[test]
+fn expired_secure_verdict_is_checked_again() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    run(&ctx, &["install", "alpha-widget"]).assert_code(0);
+    assert_eq!(ctx.expect_row("alpha-widget", "2.1.0")["scan_count"], 1);
+
+    // Age the verdict past the TTL, as 31 days would.
+    let db = age_verdicts_by_31_days(&ctx);
+    assert!(db, "could not age the verdict");
+    let venv = ctx.new_venv("again");
+    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    ran.assert_code(0);
+    let row = ctx.expect_row("alpha-widget", "2.1.0");
+    assert_eq!(
+        (row["status"].as_str(), row["scan_count"].as_u64()),
+        (Some("SECURE"), Some(2)),
+        "{row:#}"
+    );
+}
+
+/// Sets `decided_at` 31 days back with the sqlite3 module of Python (the
+/// store is a plain SQLite file; no secpip code is involved).
+fn age_verdicts_by_31_days(ctx: &TestContext) -> bool {
+    let script = format!(
+        "import sqlite3,time\nc=sqlite3.connect({:?})\nc.execute('UPDATE packages SET decided_at=? ', (int((time.time()-31*86400)*1000),))\nc.commit()",
+        ctx.db_path().display().to_string()
+    );
+    std::process::Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
