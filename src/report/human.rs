@@ -128,8 +128,8 @@ pub fn unresolvable(pip_error: &str, hidden: &[crate::ecosystem::pypi::view::Hid
     }
     let last = pip_error
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rev()
+        .find(|l| !l.trim().is_empty())
         .unwrap_or("");
     if !last.is_empty() {
         out.push_str(&format!("pip said: {}\n", last.trim()));
