@@ -94,7 +94,10 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
             },
         );
         if settings.output.json {
-            println!("{}", json::package_check(&id, version.is_some(), &v));
+            println!(
+                "{}",
+                json::package_check(&id, version.is_some(), &v, &settings.policy)
+            );
         } else {
             print!("{}", human::verdict(&id, &v));
         }

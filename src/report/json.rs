@@ -3,6 +3,7 @@
 
 use crate::ecosystem::PackageId;
 use crate::store::Record;
+use crate::verdict::policy::Policy;
 use crate::verdict::{Finding, Risk, Verdict};
 use serde_json::{json, Map, Value};
 
@@ -26,8 +27,29 @@ fn reasons(findings: &[Finding]) -> Value {
     Value::Object(map)
 }
 
-/// The firewall's package-check JSON, plus `findings` with codes and evidence.
-pub fn package_check(id: &PackageId, version_given: bool, v: &Verdict) -> Value {
+/// Every rule code with the points it contributed (0 when it did not fire).
+fn contributions(v: &Verdict, policy: &Policy) -> Value {
+    let mut map = Map::new();
+    for code in policy.weights.keys() {
+        let points: i32 = v
+            .findings
+            .iter()
+            .filter(|f| f.code == *code)
+            .map(|f| f.points)
+            .sum();
+        map.insert(code.clone(), json!(points));
+    }
+    for f in &v.findings {
+        if !map.contains_key(&f.code) {
+            map.insert(f.code.clone(), json!(f.points));
+        }
+    }
+    Value::Object(map)
+}
+
+/// The firewall's package-check JSON, plus `findings` with codes and
+/// evidence and `rules` with every rule's contribution.
+pub fn package_check(id: &PackageId, version_given: bool, v: &Verdict, policy: &Policy) -> Value {
     json!({
         "package_name": id.name,
         "platform": id.ecosystem.as_str(),
@@ -39,6 +61,7 @@ pub fn package_check(id: &PackageId, version_given: bool, v: &Verdict) -> Value 
         "reasons": reasons(&v.findings),
         "similar_packages": v.similar.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
         "findings": v.findings,
+        "rules": contributions(v, policy),
         "decision": v.decision,
     })
 }
@@ -77,7 +100,10 @@ mod tests {
             &PackageId::new(Ecosystem::Pypi, "request2", "0.1"),
             false,
             &v,
+            &Policy::default(),
         );
+        assert_eq!(j["rules"]["low-downloads"], 20);
+        assert_eq!(j["rules"]["typosquat"], 0);
         assert_eq!(j["package_name"], "request2");
         assert_eq!(j["platform"], "pypi");
         assert_eq!(j["version"], Value::Null);

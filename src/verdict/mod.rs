@@ -131,17 +131,21 @@ pub struct Context<'a> {
     pub block: &'a [ListRule],
 }
 
-/// Judges one package version. Pure: no I/O, no clock (the clock is in `facts`).
-pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
+/// The allow/block lists decide outright when they match.
+fn list_verdict(id: &PackageId, ctx: &Context<'_>) -> Option<Verdict> {
     let policy = ctx.policy;
     let allow: Vec<ListRule> = policy.allow.iter().chain(ctx.allow).cloned().collect();
     let block: Vec<ListRule> = policy.block.iter().chain(ctx.block).cloned().collect();
     match lists::check(id, &allow, &block, policy.weight(codes::BLOCKLIST)) {
-        lists::ListMatch::Allowed(f) => return Verdict::single(f, Risk::Green, Decision::Allow),
-        lists::ListMatch::Blocked(f) => return Verdict::single(f, Risk::Red, Decision::Block),
-        lists::ListMatch::None => {}
+        lists::ListMatch::Allowed(f) => Some(Verdict::single(f, Risk::Green, Decision::Allow)),
+        lists::ListMatch::Blocked(f) => Some(Verdict::single(f, Risk::Red, Decision::Block)),
+        lists::ListMatch::None => None,
     }
+}
 
+/// Rules that need nothing but the name: dependency confusion and look-alikes.
+fn name_findings(id: &PackageId, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Similar>) {
+    let policy = ctx.policy;
     let mut findings = Vec::new();
     let internal: Vec<String> = match id.ecosystem {
         crate::ecosystem::Ecosystem::Pypi => policy
@@ -169,6 +173,35 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
                 .collect(),
         });
     }
+    (findings, similar)
+}
+
+/// Sums the findings and applies the thresholds.
+fn scored(findings: Vec<Finding>, similar: Vec<Similar>, policy: &Policy) -> Verdict {
+    let score: i32 = findings.iter().map(|f| f.points).sum();
+    let (risk, decision) = if score >= policy.red {
+        (Risk::Red, Decision::Block)
+    } else if score >= policy.yellow {
+        (Risk::Yellow, Decision::Review)
+    } else {
+        (Risk::Green, Decision::Allow)
+    };
+    Verdict {
+        score,
+        risk,
+        decision,
+        findings,
+        similar,
+    }
+}
+
+/// Judges one package version. Pure: no I/O, no clock (the clock is in `facts`).
+pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
+    if let Some(v) = list_verdict(id, ctx) {
+        return v;
+    }
+    let policy = ctx.policy;
+    let (mut findings, similar) = name_findings(id, ctx);
     if let Lookup::Unknown(why) = &facts.metadata {
         let points = match policy.metadata_unavailable {
             FailMode::Block => policy.weight(codes::METADATA_UNAVAILABLE).max(policy.red),
@@ -200,22 +233,24 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
         &id.version,
         facts.now.date(),
     );
+    scored(findings, similar, policy)
+}
 
-    let score: i32 = findings.iter().map(|f| f.points).sum();
-    let (risk, decision) = if score >= policy.red {
-        (Risk::Red, Decision::Block)
-    } else if score >= policy.yellow {
-        (Risk::Yellow, Decision::Review)
-    } else {
-        (Risk::Green, Decision::Allow)
-    };
-    Verdict {
-        score,
-        risk,
-        decision,
-        findings,
-        similar,
+/// Judges a package by its name alone (lists, dependency confusion,
+/// look-alikes): what `secpip check --offline` can say without any network.
+pub fn name_verdict(id: &PackageId, ctx: &Context<'_>, today: time::Date) -> Verdict {
+    if let Some(v) = list_verdict(id, ctx) {
+        return v;
     }
+    let (mut findings, similar) = name_findings(id, ctx);
+    waivers::apply(
+        &mut findings,
+        &ctx.policy.waivers,
+        &id.name,
+        &id.version,
+        today,
+    );
+    scored(findings, similar, ctx.policy)
 }
 
 #[cfg(test)]
