@@ -158,7 +158,7 @@ pub async fn install(
         &settings.pypi.python,
         &view.index_url(),
         &req.requirements,
-        &req.pip_args,
+        &pip_args(settings, req),
     )
     .await;
     let hidden = view.hidden();
@@ -268,6 +268,16 @@ pub async fn install(
     run_pip(settings, req, &repo, &ids, skipped).await
 }
 
+/// The user's pip arguments, plus `--only-binary=:all:` when policy refuses
+/// sdists: then not even resolution runs a package's build code.
+fn pip_args(settings: &Settings, req: &InstallRequest) -> Vec<String> {
+    let mut args = req.pip_args.clone();
+    if settings.policy.only_binary {
+        args.push("--only-binary=:all:".into());
+    }
+    args
+}
+
 /// Hidden versions newer than the version chosen for the same project.
 fn skipped_versions(tree: &[ResolvedPackage], hidden: Vec<Hidden>) -> Vec<Hidden> {
     let newer = |a: &str, b: &str| match (
@@ -305,7 +315,7 @@ async fn run_pip(
         &server.index_url(),
         &req.requirements,
         pins,
-        &req.pip_args,
+        &pip_args(settings, req),
         settings.output.json,
     )
     .await
