@@ -32,6 +32,8 @@ fn facts() -> Facts {
         metadata: Lookup::Found(meta),
         downloads: Lookup::Found(120),
         stars: Lookup::Found(Some(4)),
+        advisories: Some(Lookup::Found(Vec::new())),
+        artifact_findings: Vec::new(),
         now,
     }
 }

@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Always allow a package (or one version); it is vetted again on next install')
             [CompletionResult]::new('block', 'block', [CompletionResultType]::ParameterValue, 'Always block a package (or one version), and remove it from the secure repository')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'Manage the popular-package snapshot used for look-alike detection')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the offline advisory database (OSV)')
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Work with the local secure repository')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and the man page (used by install.sh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -176,6 +177,51 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
         'secpip;data;help;help' {
             break
         }
+        'secpip;db' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('import-osv', 'import-osv', [CompletionResultType]::ParameterValue, 'Import an OSV `all.zip` (one ecosystem''s dump, e.g. PyPI''s or npm''s); it replaces what an earlier import stored for the same ecosystem')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secpip;db;import-osv' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secpip;db;help' {
+            [CompletionResult]::new('import-osv', 'import-osv', [CompletionResultType]::ParameterValue, 'Import an OSV `all.zip` (one ecosystem''s dump, e.g. PyPI''s or npm''s); it replaces what an earlier import stored for the same ecosystem')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secpip;db;help;import-osv' {
+            break
+        }
+        'secpip;db;help;help' {
+            break
+        }
         'secpip;repo' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
@@ -245,6 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Always allow a package (or one version); it is vetted again on next install')
             [CompletionResult]::new('block', 'block', [CompletionResultType]::ParameterValue, 'Always block a package (or one version), and remove it from the secure repository')
             [CompletionResult]::new('data', 'data', [CompletionResultType]::ParameterValue, 'Manage the popular-package snapshot used for look-alike detection')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Manage the offline advisory database (OSV)')
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Work with the local secure repository')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and the man page (used by install.sh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -270,6 +317,13 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             break
         }
         'secpip;help;data;refresh-popular' {
+            break
+        }
+        'secpip;help;db' {
+            [CompletionResult]::new('import-osv', 'import-osv', [CompletionResultType]::ParameterValue, 'Import an OSV `all.zip` (one ecosystem''s dump, e.g. PyPI''s or npm''s); it replaces what an earlier import stored for the same ecosystem')
+            break
+        }
+        'secpip;help;db;import-osv' {
             break
         }
         'secpip;help;repo' {

@@ -28,6 +28,9 @@ _secpip() {
             secpip,data)
                 cmd="secpip__subcmd__data"
                 ;;
+            secpip,db)
+                cmd="secpip__subcmd__db"
+                ;;
             secpip,generate)
                 cmd="secpip__subcmd__generate"
                 ;;
@@ -55,6 +58,18 @@ _secpip() {
             secpip__subcmd__data__subcmd__help,refresh-popular)
                 cmd="secpip__subcmd__data__subcmd__help__subcmd__refresh__subcmd__popular"
                 ;;
+            secpip__subcmd__db,help)
+                cmd="secpip__subcmd__db__subcmd__help"
+                ;;
+            secpip__subcmd__db,import-osv)
+                cmd="secpip__subcmd__db__subcmd__import__subcmd__osv"
+                ;;
+            secpip__subcmd__db__subcmd__help,help)
+                cmd="secpip__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            secpip__subcmd__db__subcmd__help,import-osv)
+                cmd="secpip__subcmd__db__subcmd__help__subcmd__import__subcmd__osv"
+                ;;
             secpip__subcmd__help,allow)
                 cmd="secpip__subcmd__help__subcmd__allow"
                 ;;
@@ -66,6 +81,9 @@ _secpip() {
                 ;;
             secpip__subcmd__help,data)
                 cmd="secpip__subcmd__help__subcmd__data"
+                ;;
+            secpip__subcmd__help,db)
+                cmd="secpip__subcmd__help__subcmd__db"
                 ;;
             secpip__subcmd__help,generate)
                 cmd="secpip__subcmd__help__subcmd__generate"
@@ -84,6 +102,9 @@ _secpip() {
                 ;;
             secpip__subcmd__help__subcmd__data,refresh-popular)
                 cmd="secpip__subcmd__help__subcmd__data__subcmd__refresh__subcmd__popular"
+                ;;
+            secpip__subcmd__help__subcmd__db,import-osv)
+                cmd="secpip__subcmd__help__subcmd__db__subcmd__import__subcmd__osv"
                 ;;
             secpip__subcmd__help__subcmd__repo,serve)
                 cmd="secpip__subcmd__help__subcmd__repo__subcmd__serve"
@@ -107,7 +128,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install check status allow block data repo generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install check status allow block data db repo generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +337,100 @@ _secpip() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secpip__subcmd__db)
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version import-osv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__db__subcmd__help)
+            opts="import-osv help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__db__subcmd__help__subcmd__import__subcmd__osv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__db__subcmd__import__subcmd__osv)
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secpip__subcmd__generate)
             opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -343,7 +458,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help)
-            opts="install check status allow block data repo generate help"
+            opts="install check status allow block data db repo generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +528,34 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help__subcmd__data__subcmd__refresh__subcmd__popular)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__db)
+            opts="import-osv"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__db__subcmd__import__subcmd__osv)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

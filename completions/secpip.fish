@@ -39,6 +39,7 @@ complete -c secpip -n "__fish_secpip_needs_command" -f -a "status" -d 'List vett
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "db" -d 'Manage the offline advisory database (OSV)'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "repo" -d 'Work with the local secure repository'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -114,6 +115,28 @@ complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -f -a "import-osv" -d 'Import an OSV `all.zip` (one ecosystem\'s dump, e.g. PyPI\'s or npm\'s); it replaces what an earlier import stored for the same ecosystem'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "import-osv" -d 'Import an OSV `all.zip` (one ecosystem\'s dump, e.g. PyPI\'s or npm\'s); it replaces what an earlier import stored for the same ecosystem'
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
@@ -146,14 +169,16 @@ complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s v -l verbose -d 'Print more (repeat for debug logs)'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "repo" -d 'Work with the local secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data repo generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "db" -d 'Manage the offline advisory database (OSV)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "repo" -d 'Work with the local secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import-osv" -d 'Import an OSV `all.zip` (one ecosystem\'s dump, e.g. PyPI\'s or npm\'s); it replaces what an earlier import stored for the same ecosystem'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "serve" -d 'Serve the secure repository until interrupted'

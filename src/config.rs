@@ -25,6 +25,12 @@ pub mod env {
     pub const DOWNLOADS_URL: &str = "SECPIP_DOWNLOADS_URL";
     /// Base URL of the GitHub REST API.
     pub const GITHUB_API_URL: &str = "SECPIP_GITHUB_API_URL";
+    /// OSV-compatible advisory API base (empty: only the offline database).
+    pub const OSV_URL: &str = "SECPIP_OSV_URL";
+    /// npm registry to resolve against (overrides `npm config get registry`).
+    pub const NPM_REGISTRY: &str = "SECPIP_NPM_REGISTRY";
+    /// npm download statistics endpoint, with `{name}` in it.
+    pub const NPM_DOWNLOADS_URL: &str = "SECPIP_NPM_DOWNLOADS_URL";
     /// Optional GitHub token (raises the API rate limit; never printed).
     pub const GITHUB_TOKEN: &str = "SECPIP_GITHUB_TOKEN";
     /// Seconds a CHECK claim lasts before another process may take it over.
@@ -121,6 +127,8 @@ struct RawPypi {
 struct RawSources {
     downloads_url: Option<String>,
     github_api_url: Option<String>,
+    osv_url: Option<String>,
+    npm_downloads_url: Option<String>,
     timeout_secs: Option<u64>,
 }
 
@@ -172,6 +180,10 @@ pub struct SourceSettings {
     pub downloads_url: String,
     /// GitHub API base; empty string disables it.
     pub github_api_url: String,
+    /// OSV-compatible API base; empty string disables it.
+    pub osv_url: String,
+    /// npm download statistics with `{name}`; empty string disables it.
+    pub npm_downloads_url: String,
     /// GitHub token, if any. Never printed (see the `Debug` impl).
     pub github_token: Option<String>,
     /// Per-request timeout for these sources and the metadata API.
@@ -183,6 +195,8 @@ impl std::fmt::Debug for SourceSettings {
         f.debug_struct("SourceSettings")
             .field("downloads_url", &self.downloads_url)
             .field("github_api_url", &self.github_api_url)
+            .field("osv_url", &self.osv_url)
+            .field("npm_downloads_url", &self.npm_downloads_url)
             .field(
                 "github_token",
                 &self.github_token.as_ref().map(|_| "<redacted>"),
@@ -384,6 +398,14 @@ impl Settings {
                 .var(env::GITHUB_API_URL)
                 .or(raw.sources.github_api_url)
                 .unwrap_or_else(|| DEFAULT_GITHUB_API_URL.to_string()),
+            osv_url: env
+                .var(env::OSV_URL)
+                .or(raw.sources.osv_url)
+                .unwrap_or_else(|| crate::advisories::api::DEFAULT_API_URL.to_string()),
+            npm_downloads_url: env
+                .var(env::NPM_DOWNLOADS_URL)
+                .or(raw.sources.npm_downloads_url)
+                .unwrap_or_default(),
             github_token: env.var(env::GITHUB_TOKEN),
             timeout_secs: raw.sources.timeout_secs.unwrap_or(20),
         };

@@ -8,6 +8,7 @@
 //! secure [`repo`], and the [`install`] flow ties them together.
 #![deny(missing_docs)]
 
+pub mod advisories;
 pub mod cli;
 pub mod config;
 pub mod data;

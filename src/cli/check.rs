@@ -54,6 +54,10 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
             downloads_url: settings.sources.downloads_url.clone(),
             github_api_url: settings.sources.github_api_url.clone(),
             github_token: settings.sources.github_token.clone(),
+            advisories: crate::worker::AdvisorySources::new(
+                &settings.sources.osv_url,
+                &settings.data_dir,
+            ),
         };
         let popular = crate::data::pypi_popular(&settings.data_dir);
         let probe = PackageId::new(Ecosystem::Pypi, &name, version.as_deref().unwrap_or(""));

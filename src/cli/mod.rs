@@ -8,6 +8,7 @@
 mod allow_block;
 mod check;
 mod data;
+mod db;
 mod generate;
 mod install;
 mod repo;
@@ -80,6 +81,9 @@ enum Command {
     /// Manage the popular-package snapshot used for look-alike detection.
     #[command(subcommand)]
     Data(data::DataCommand),
+    /// Manage the offline advisory database (OSV).
+    #[command(subcommand)]
+    Db(db::DbCommand),
     /// Work with the local secure repository.
     #[command(subcommand)]
     Repo(repo::RepoCommand),
@@ -196,6 +200,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Data(cmd) => data::run(settings(g, None)?, cmd),
         Command::Repo(cmd) => repo::run(settings(g, None)?, cmd),
+        Command::Db(cmd) => db::run(settings(g, None)?, cmd),
         Command::Generate(args) => generate::run(args),
     }
 }

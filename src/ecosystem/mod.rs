@@ -5,6 +5,7 @@
 //! share a single verdict.
 
 pub mod github;
+pub mod npm;
 pub mod pypi;
 
 use serde::{Deserialize, Serialize};
@@ -104,8 +105,11 @@ pub struct Artifact {
     pub url: String,
     /// The file name (last path segment of the URL).
     pub filename: String,
-    /// The sha256 upstream published for it (lowercase hex).
+    /// The sha256 upstream published for it (lowercase hex; empty if none).
     pub sha256: String,
+    /// A Subresource Integrity string (`sha512-…`), as npm lockfiles carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
 }
 
 /// A package version the install would pull in, with the file it would use.

@@ -82,6 +82,12 @@ pub enum InstallError {
 fn tree_key(req: &InstallRequest, settings: &Settings) -> String {
     let mut h = Sha256::new();
     h.update(b"secpip-tree-v1\0");
+    // A policy change (cooldown, blocks, only_binary…) invalidates cached trees.
+    h.update(
+        serde_json::to_string(&settings.policy)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     h.update(settings.pypi.python.display().to_string().as_bytes());
     for r in &req.requirements {
         h.update(b"\0r");
@@ -188,6 +194,10 @@ pub async fn install(
             downloads_url: settings.sources.downloads_url.clone(),
             github_api_url: settings.sources.github_api_url.clone(),
             github_token: settings.sources.github_token.clone(),
+            advisories: crate::worker::AdvisorySources::new(
+                &settings.sources.osv_url,
+                &settings.data_dir,
+            ),
         },
         settings.policy.clone(),
         crate::data::pypi_popular(&settings.data_dir),
@@ -249,6 +259,7 @@ pub async fn install(
                 .put_policy(&PolicyEntry {
                     action: PolicyAction::Allow,
                     rule: ListRule {
+                        ecosystem: r.id.ecosystem,
                         name: r.id.name.clone(),
                         version: Some(r.id.version.clone()),
                         reason: format!("approved at the prompt by {who}"),

@@ -355,15 +355,13 @@ impl StatusStore for SqliteStore {
         let e = entry.clone();
         self.with(move |c, who| {
             c.execute(
-                "INSERT OR REPLACE INTO policy (ecosystem, name, version, action, reason, who, at) VALUES ('pypi', ?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO policy (ecosystem, name, version, action, reason, who, at) VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     e.rule.name,
                     e.rule.version.clone().unwrap_or_default(),
                     match e.action { PolicyAction::Allow => "allow", PolicyAction::Block => "block" },
                     e.rule.reason,
-                    who,
-                    now_text()
-                ],
+                    who, now_text(), e.rule.ecosystem.as_str()],
             )
             .map_err(q("saving a policy entry"))?;
             Ok(())
@@ -374,7 +372,7 @@ impl StatusStore for SqliteStore {
     async fn policy_entries(&self) -> Result<Vec<PolicyEntry>, StoreError> {
         self.with(|c, _| {
             let mut stmt = c
-                .prepare_cached("SELECT name, version, action, reason, who, at FROM policy ORDER BY name, version")
+                .prepare_cached("SELECT name, version, action, reason, who, at, ecosystem FROM policy ORDER BY ecosystem, name, version")
                 .map_err(q("reading policy entries"))?;
             let rows = stmt
                 .query_map([], |r| {
@@ -382,9 +380,11 @@ impl StatusStore for SqliteStore {
                     let action: String = r.get(2)?;
                     let who: String = r.get(4)?;
                     let at: String = r.get(5)?;
+                    let eco: String = r.get(6)?;
                     Ok(PolicyEntry {
                         action: if action == "allow" { PolicyAction::Allow } else { PolicyAction::Block },
                         rule: ListRule {
+                            ecosystem: Ecosystem::parse(&eco).unwrap_or(Ecosystem::Pypi),
                             name: r.get(0)?,
                             version: (!version.is_empty()).then_some(version),
                             reason: r.get(3)?,

@@ -95,6 +95,11 @@ pub struct Facts {
     pub downloads: Lookup<u64>,
     /// GitHub stars; `Found(None)` means no repository is linked.
     pub stars: Lookup<Option<u64>>,
+    /// Advisories for this version; `None` when no advisory source is configured.
+    pub advisories: Option<Lookup<Vec<crate::advisories::Advisory>>>,
+    /// Findings of the artifact scans (content, archive safety, install-time
+    /// code), computed from the downloaded files; empty when not downloaded.
+    pub artifact_findings: Vec<super::Finding>,
     /// The clock the age rules use (fixed in tests).
     pub now: OffsetDateTime,
 }

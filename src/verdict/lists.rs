@@ -28,11 +28,11 @@ pub fn check(
 ) -> ListMatch {
     let blocked = block
         .iter()
-        .filter(|r| r.matches(&id.name, &id.version))
+        .filter(|r| r.matches(id))
         .max_by_key(|r| r.version.is_some());
     let allowed = allow
         .iter()
-        .filter(|r| r.matches(&id.name, &id.version))
+        .filter(|r| r.matches(id))
         .max_by_key(|r| r.version.is_some());
     match (blocked, allowed) {
         (Some(b), Some(a)) if a.version.is_some() && b.version.is_none() => {

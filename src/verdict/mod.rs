@@ -7,8 +7,12 @@
 //! and the Green/Yellow/Red thresholds. Printing a verdict is the job of
 //! `report/`, never of this module.
 
+pub mod advisories;
+pub mod archive;
 pub mod confusion;
+pub mod content;
 pub mod facts;
+pub mod install_code;
 pub mod lists;
 pub mod policy;
 pub mod popular;
@@ -218,22 +222,53 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
     if let Lookup::Found(meta) = &facts.metadata {
         findings.extend(release_age::check(
             meta,
-            &id.name,
-            &id.version,
+            id,
             facts.now,
             time::Duration::hours(policy.min_release_age_hours as i64),
             &policy.release_age_exceptions,
             policy.weight(codes::RELEASE_AGE),
         ));
     }
-    waivers::apply(
-        &mut findings,
-        &policy.waivers,
-        &id.name,
-        &id.version,
-        facts.now.date(),
-    );
+    if let Some(adv) = &facts.advisories {
+        for mut f in advisories::check(adv, &policy.advisories, facts.now.date()) {
+            match f.code.as_str() {
+                // Malware is Red whatever the weights say; `allow` is the override.
+                advisories::codes::KNOWN_MALICIOUS => {
+                    f.points = policy.weight(&f.code).max(policy.red)
+                }
+                advisories::codes::ADVISORIES_UNKNOWN
+                    if policy.advisories_unavailable == FailMode::Block =>
+                {
+                    f.points = policy.red;
+                    f.evidence
+                        .push("policy.advisories_unavailable = \"block\" (fail closed)".into());
+                }
+                _ => {}
+            }
+            findings.push(f);
+        }
+    }
+    findings.extend(facts.artifact_findings.iter().map(|f| Finding {
+        points: reweighted(f, policy),
+        ..f.clone()
+    }));
+    waivers::apply(&mut findings, &policy.waivers, id, facts.now.date());
     scored(findings, similar, policy)
+}
+
+/// A scan finding's points under the policy: scaled by the ratio of the
+/// policy's weight to the code's default (a rule may emit less than its
+/// default for a milder case, and a weight of 0 silences it).
+fn reweighted(f: &Finding, policy: &Policy) -> i32 {
+    let default = codes::all()
+        .find(|(c, _, _)| *c == f.code)
+        .map(|(_, w, _)| *w)
+        .unwrap_or(f.points);
+    match policy.weights.get(&f.code) {
+        Some(&w) if default > 0 => f.points * w / default,
+        Some(&w) => w,
+        None => f.points,
+    }
 }
 
 /// Judges a package by its name alone (lists, dependency confusion,
@@ -243,13 +278,7 @@ pub fn name_verdict(id: &PackageId, ctx: &Context<'_>, today: time::Date) -> Ver
         return v;
     }
     let (mut findings, similar) = name_findings(id, ctx);
-    waivers::apply(
-        &mut findings,
-        &ctx.policy.waivers,
-        &id.name,
-        &id.version,
-        today,
-    );
+    waivers::apply(&mut findings, &ctx.policy.waivers, id, today);
     scored(findings, similar, ctx.policy)
 }
 
@@ -290,6 +319,8 @@ mod tests {
             metadata: m,
             downloads,
             stars,
+            advisories: None,
+            artifact_findings: Vec::new(),
             now: NOW,
         }
     }

@@ -6,7 +6,7 @@
 //! [`RawPolicy::validate`] into a [`Policy`] the engine can trust. All
 //! problems are reported at once.
 
-use crate::ecosystem::pypi::normalize_name;
+use crate::ecosystem::{Ecosystem, PackageId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -99,7 +99,11 @@ pub mod codes {
 
     /// Every rule code secpip knows: `(code, default points, description)`.
     pub fn all() -> impl Iterator<Item = &'static (&'static str, i32, &'static str)> {
-        CORE.iter().chain(POLICY_RULES)
+        CORE.iter()
+            .chain(POLICY_RULES)
+            .chain(super::super::advisories::CODES)
+            .chain(super::super::content::CODES)
+            .chain(super::super::install_code::CODES)
     }
 }
 
@@ -152,12 +156,18 @@ pub struct RawPolicy {
     only_binary: Option<bool>,
     #[serde(default)]
     waivers: Vec<super::waivers::RawWaiver>,
+    #[serde(default)]
+    advisories: super::advisories::AdvisoryPolicy,
+    advisories_unavailable: Option<FailMode>,
 }
 
-/// One allow or block rule, validated: a normalized name and optional exact version.
+/// One allow or block rule, validated: an ecosystem, a normalized name and
+/// an optional exact version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListRule {
-    /// PEP 503-normalized name.
+    /// Which registry the name belongs to.
+    pub ecosystem: Ecosystem,
+    /// The name (PEP 503-normalized for PyPI, exact for npm).
     pub name: String,
     /// Exact version, or `None` for every version.
     pub version: Option<String>,
@@ -168,34 +178,68 @@ pub struct ListRule {
 }
 
 impl ListRule {
-    /// Parses `name` or `name@version`.
+    /// Parses `name`, `name@version`, or either with an `npm:`/`pypi:`
+    /// prefix (PyPI is the default): `npm:@babel/core@7.1.0`.
     pub fn parse(spec: &str, reason: &str, origin: &str) -> Result<ListRule, String> {
-        let (name, version) = match spec.split_once('@') {
-            Some((n, v)) => (n.trim(), Some(v.trim())),
-            None => (spec.trim(), None),
+        let spec = spec.trim();
+        let (ecosystem, rest) = match spec.split_once(':') {
+            Some(("npm", rest)) => (Ecosystem::Npm, rest),
+            Some(("pypi", rest)) => (Ecosystem::Pypi, rest),
+            _ => (Ecosystem::Pypi, spec),
         };
-        crate::ecosystem::pypi::requirements::validate_name(name)
-            .map_err(|e| format!("{spec:?}: {e}"))?;
+        let (name, version) = match ecosystem {
+            Ecosystem::Pypi => match rest.split_once('@') {
+                Some((n, v)) => (n.trim(), Some(v.trim())),
+                None => (rest, None),
+            },
+            Ecosystem::Npm => crate::ecosystem::npm::names::split_spec(rest),
+        };
+        match ecosystem {
+            Ecosystem::Pypi => crate::ecosystem::pypi::requirements::validate_name(name)
+                .map_err(|e| format!("{spec:?}: {e}"))?,
+            Ecosystem::Npm => {
+                crate::ecosystem::npm::validate_name(name).map_err(|e| format!("{spec:?}: {e}"))?
+            }
+        }
         if let Some(v) = version {
-            if v.is_empty() || v.parse::<pep440_rs::Version>().is_err() {
+            let valid = match ecosystem {
+                Ecosystem::Pypi => v.parse::<pep440_rs::Version>().is_ok(),
+                Ecosystem::Npm => semver::Version::parse(v).is_ok(),
+            };
+            if v.is_empty() || !valid {
                 return Err(format!("{spec:?}: {v:?} is not a valid version"));
             }
         }
         Ok(ListRule {
-            name: normalize_name(name),
+            ecosystem,
+            name: ecosystem.normalize(name),
             version: version.map(str::to_string),
             reason: reason.to_string(),
             origin: origin.to_string(),
         })
     }
 
-    /// Does this rule cover `name@version`?
-    pub fn matches(&self, name: &str, version: &str) -> bool {
-        self.name == name
+    /// Does this rule cover `id`?
+    pub fn matches(&self, id: &PackageId) -> bool {
+        self.ecosystem == id.ecosystem
+            && self.name == id.name
             && self
                 .version
                 .as_deref()
-                .is_none_or(|v| versions_equal(v, version))
+                .is_none_or(|v| versions_equal(v, &id.version))
+    }
+
+    /// `name` or `name@version`, with `npm:` for npm rules.
+    pub fn spec(&self) -> String {
+        let prefix = if self.ecosystem == Ecosystem::Npm {
+            "npm:"
+        } else {
+            ""
+        };
+        match &self.version {
+            Some(v) => format!("{prefix}{}@{v}", self.name),
+            None => format!("{prefix}{}", self.name),
+        }
     }
 }
 
@@ -238,6 +282,10 @@ pub struct Policy {
     pub only_binary: bool,
     /// Accepted findings for pinned versions, with expiry.
     pub waivers: Vec<super::waivers::Waiver>,
+    /// Vulnerability handling and accepted advisories.
+    pub advisories: super::advisories::AdvisoryPolicy,
+    /// What happens when no advisory source can be asked.
+    pub advisories_unavailable: FailMode,
 }
 
 impl Default for Policy {
@@ -343,6 +391,9 @@ impl RawPolicy {
                     .ok()
             })
             .collect();
+        if let Err(e) = self.advisories.validate() {
+            problems.push(format!("policy.advisories: {e}"));
+        }
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
@@ -364,6 +415,8 @@ impl RawPolicy {
             secure_ttl_days: self.secure_ttl_days.unwrap_or(30),
             only_binary: self.only_binary.unwrap_or(false),
             waivers,
+            advisories: self.advisories,
+            advisories_unavailable: self.advisories_unavailable.unwrap_or_default(),
         })
     }
 }
@@ -399,10 +452,15 @@ mod tests {
             "allow = [\"Foo_Bar@1.0\"]\nblock = [{ name = \"evil\", reason = \"malware\" }]\n",
         )
         .unwrap();
-        assert!(p.allow[0].matches("foo-bar", "1.0.0"));
-        assert!(!p.allow[0].matches("foo-bar", "1.1"));
+        let id = |n: &str, v: &str| PackageId::new(Ecosystem::Pypi, n, v);
+        assert!(p.allow[0].matches(&id("foo-bar", "1.0.0")));
+        assert!(!p.allow[0].matches(&id("foo-bar", "1.1")));
+        assert!(!p.allow[0].matches(&PackageId::new(Ecosystem::Npm, "foo-bar", "1.0.0")));
         assert_eq!(p.block[0].reason, "malware");
-        assert!(p.block[0].matches("evil", "9"));
+        assert!(p.block[0].matches(&id("evil", "9")));
+        let npm = ListRule::parse("npm:@babel/core@7.1.0", "r", "t").unwrap();
+        assert!(npm.matches(&PackageId::new(Ecosystem::Npm, "@babel/core", "7.1.0")));
+        assert_eq!(npm.spec(), "npm:@babel/core@7.1.0");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use super::facts::ProjectMetadata;
 use super::policy::ListRule;
 use super::Finding;
+use crate::ecosystem::PackageId;
 use time::{Duration, OffsetDateTime};
 
 /// Stable code of this rule.
@@ -32,16 +33,15 @@ pub fn uploaded_at(meta: &ProjectMetadata, version: &str) -> Option<OffsetDateTi
 /// Returns how old it is when it is too young.
 pub fn too_young(
     meta: &ProjectMetadata,
-    name: &str,
-    version: &str,
+    id: &PackageId,
     now: OffsetDateTime,
     min_age: Duration,
     exceptions: &[ListRule],
 ) -> Option<Duration> {
-    if min_age <= Duration::ZERO || exceptions.iter().any(|e| e.matches(name, version)) {
+    if min_age <= Duration::ZERO || exceptions.iter().any(|e| e.matches(id)) {
         return None;
     }
-    let age = now - uploaded_at(meta, version)?;
+    let age = now - uploaded_at(meta, &id.version)?;
     (age < min_age).then_some(age)
 }
 
@@ -59,14 +59,14 @@ pub fn human(d: Duration) -> String {
 /// The rule: a finding when the version is younger than the minimum.
 pub fn check(
     meta: &ProjectMetadata,
-    name: &str,
-    version: &str,
+    id: &PackageId,
     now: OffsetDateTime,
     min_age: Duration,
     exceptions: &[ListRule],
     points: i32,
 ) -> Option<Finding> {
-    let age = too_young(meta, name, version, now, min_age, exceptions)?;
+    let age = too_young(meta, id, now, min_age, exceptions)?;
+    let (name, version) = (id.name.as_str(), id.version.as_str());
     Some(Finding {
         code: CODE.into(),
         points,
@@ -100,12 +100,13 @@ mod tests {
     fn young_versions_are_held_back_unless_excepted() {
         let now = OffsetDateTime::now_utc();
         let m = meta("2.0", now - Duration::hours(5));
-        let f = check(&m, "x", "2.0", now, Duration::hours(48), &[], 100).unwrap();
+        let id = |v: &str| PackageId::new(crate::ecosystem::Ecosystem::Pypi, "x", v);
+        let f = check(&m, &id("2.0"), now, Duration::hours(48), &[], 100).unwrap();
         assert!(f.reason.contains("5 h"), "{f:?}");
-        assert!(check(&m, "x", "2.0.0", now, Duration::hours(48), &[], 100).is_some());
+        assert!(check(&m, &id("2.0.0"), now, Duration::hours(48), &[], 100).is_some());
         let ex = ListRule::parse("x@2.0", "hotfix", "test").unwrap();
-        assert!(check(&m, "x", "2.0", now, Duration::hours(48), &[ex], 100).is_none());
-        assert!(check(&m, "x", "2.0", now, Duration::hours(4), &[], 100).is_none());
-        assert!(check(&m, "x", "2.0", now, Duration::ZERO, &[], 100).is_none());
+        assert!(check(&m, &id("2.0"), now, Duration::hours(48), &[ex], 100).is_none());
+        assert!(check(&m, &id("2.0"), now, Duration::hours(4), &[], 100).is_none());
+        assert!(check(&m, &id("2.0"), now, Duration::ZERO, &[], 100).is_none());
     }
 }

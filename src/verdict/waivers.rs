@@ -4,6 +4,7 @@
 
 use super::policy::ListRule;
 use super::Finding;
+use crate::ecosystem::PackageId;
 use serde::Deserialize;
 use time::Date;
 
@@ -76,14 +77,8 @@ impl RawWaiver {
 
 /// Applies waivers to `findings` of `name@version` on `today`: waived
 /// findings keep their evidence but score 0; an expired waiver is noted.
-pub fn apply(
-    findings: &mut Vec<Finding>,
-    waivers: &[Waiver],
-    name: &str,
-    version: &str,
-    today: Date,
-) {
-    for w in waivers.iter().filter(|w| w.rule.matches(name, version)) {
+pub fn apply(findings: &mut Vec<Finding>, waivers: &[Waiver], id: &PackageId, today: Date) {
+    for w in waivers.iter().filter(|w| w.rule.matches(id)) {
         let expired = w.until.is_some_and(|u| today > u);
         if expired {
             findings.push(Finding {
@@ -98,7 +93,11 @@ pub fn apply(
             continue;
         }
         for f in findings.iter_mut() {
-            let covered = w.codes.as_ref().is_none_or(|c| c.contains(&f.code));
+            // Malware is never waived by accident: only a waiver naming the code.
+            let covered = match &w.codes {
+                Some(c) => c.contains(&f.code),
+                None => f.code != "known-malicious",
+            };
             if covered && f.points > 0 {
                 f.evidence.push(format!(
                     "waived ({} points): {}{}",
@@ -141,16 +140,11 @@ mod tests {
     fn waiver_zeroes_listed_codes_until_it_expires() {
         let w = waiver(Some(vec!["low-stars"]), "2026-12-31");
         let mut f = vec![finding("low-stars", 10), finding("typosquat", 60)];
-        apply(
-            &mut f,
-            std::slice::from_ref(&w),
-            "foo",
-            "1.0",
-            date!(2026 - 11 - 22),
-        );
+        let id = PackageId::new(crate::ecosystem::Ecosystem::Pypi, "foo", "1.0");
+        apply(&mut f, std::slice::from_ref(&w), &id, date!(2026 - 11 - 22));
         assert_eq!((f[0].points, f[1].points), (0, 60));
         let mut f = vec![finding("low-stars", 10)];
-        apply(&mut f, &[w], "foo", "1.0", date!(2027 - 01 - 01));
+        apply(&mut f, &[w], &id, date!(2027 - 01 - 01));
         assert_eq!(f[0].points, 10);
         assert_eq!(f[1].code, "waiver-expired");
     }

@@ -68,11 +68,12 @@ impl TestContext {
         std::fs::write(
             &config_path,
             format!(
-                "[pypi]\nindex_url = \"{}\"\njson_url = \"{}\"\n\n[sources]\ndownloads_url = \"{}\"\ngithub_api_url = \"{}\"\n\n[install]\ntimeout_secs = 120\n",
+                "[pypi]\nindex_url = \"{}\"\njson_url = \"{}\"\n\n[sources]\ndownloads_url = \"{}\"\ngithub_api_url = \"{}\"\nosv_url = \"{}\"\n\n[install]\ntimeout_secs = 120\n",
                 upstream.index_url(),
                 upstream.json_url(),
                 upstream.downloads_url(),
-                upstream.github_api_url()
+                upstream.github_api_url(),
+                upstream.osv_url()
             ),
         )
         .expect("write secpip.toml");

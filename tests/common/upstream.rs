@@ -211,6 +211,16 @@ impl Upstream {
         }
     }
 
+    /// Serves an OSV record (JSON, OSV schema) from the `/osv` API.
+    pub fn add_advisory(&self, record: serde_json::Value) {
+        lock(&self.shared.advisories).push(record);
+    }
+
+    /// Base of the fixture's OSV-compatible API.
+    pub fn osv_url(&self) -> String {
+        format!("{}/osv", self.url())
+    }
+
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         self.shared.base_url.clone()
@@ -657,6 +667,8 @@ struct Shared {
     log: Mutex<Vec<Logged>>,
     delays: Mutex<Vec<Delay>>,
     tampers: Mutex<Vec<(String, String)>>,
+    /// OSV records served by the `/osv` API.
+    advisories: Mutex<Vec<serde_json::Value>>,
 }
 
 impl Shared {
@@ -719,6 +731,7 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             delays: Mutex::new(Vec::new()),
             tampers: Mutex::new(Vec::new()),
+            advisories: Mutex::new(Vec::new()),
         }
     }
 
@@ -826,6 +839,68 @@ impl Shared {
 
 type AppState = Arc<Shared>;
 
+/// Does an OSV record list `name@version` (by its explicit `versions`)?
+fn osv_affects(record: &serde_json::Value, name: &str, version: &str) -> bool {
+    record["affected"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|a| {
+            normalize(a["package"]["name"].as_str().unwrap_or("")) == normalize(name)
+                && a["versions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.as_str() == Some(version))
+        })
+}
+
+async fn osv_querybatch(State(shared): State<AppState>, body: axum::body::Bytes) -> Response {
+    let query: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
+    let records = lock(&shared.advisories).clone();
+    let results: Vec<serde_json::Value> = query["queries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|q| {
+            let name = q["package"]["name"].as_str().unwrap_or("");
+            let version = q["version"].as_str().unwrap_or("");
+            let vulns: Vec<serde_json::Value> = records
+                .iter()
+                .filter(|r| osv_affects(r, name, version))
+                .map(|r| serde_json::json!({"id": r["id"], "modified": r["modified"]}))
+                .collect();
+            if vulns.is_empty() {
+                serde_json::json!({})
+            } else {
+                serde_json::json!({ "vulns": vulns })
+            }
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "results": results }).to_string(),
+    )
+        .into_response()
+}
+
+async fn osv_vuln(State(shared): State<AppState>, Path(id): Path<String>) -> Response {
+    match lock(&shared.advisories)
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+    {
+        Some(r) => ([(header::CONTENT_TYPE, "application/json")], r.to_string()).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "{\"code\":5,\"message\":\"Bug not found.\"}",
+        )
+            .into_response(),
+    }
+}
+
 fn router(shared: AppState) -> Router {
     Router::new()
         .route("/simple/", get(simple_root))
@@ -835,6 +910,8 @@ fn router(shared: AppState) -> Router {
         .route("/pypi/{name}/{version}/json", get(release_json))
         .route("/stats/{name}", get(stats))
         .route("/github/repos/{owner}/{repo}", get(github_repo))
+        .route("/osv/v1/querybatch", axum::routing::post(osv_querybatch))
+        .route("/osv/v1/vulns/{id}", get(osv_vuln))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),

@@ -117,6 +117,7 @@ pub fn parse_report(json: &str) -> Result<Vec<ResolvedPackage>, ResolveError> {
                     url: path.to_string(),
                     filename,
                     sha256: sha256.to_ascii_lowercase(),
+                    integrity: None,
                 }],
             })
         })

@@ -131,10 +131,11 @@ impl ViewState {
         blocked: &[(String, String)],
     ) -> Option<String> {
         let p = &self.policy;
-        if p.allow.iter().any(|r| r.matches(name, version)) {
+        let id = crate::ecosystem::PackageId::new(crate::ecosystem::Ecosystem::Pypi, name, version);
+        if p.allow.iter().any(|r| r.matches(&id)) {
             return None;
         }
-        if let Some(r) = p.block.iter().find(|r| r.matches(name, version)) {
+        if let Some(r) = p.block.iter().find(|r| r.matches(&id)) {
             return Some(format!("blocked by policy: {}", r.reason));
         }
         if let Some((_, why)) = blocked.iter().find(|(v, _)| v == version) {
@@ -143,8 +144,7 @@ impl ViewState {
         let meta = meta?;
         let age = release_age::too_young(
             meta,
-            name,
-            version,
+            &id,
             OffsetDateTime::now_utc(),
             p.min_age,
             &p.age_exceptions,
