@@ -153,3 +153,107 @@ fn age_verdicts_by_31_days(ctx: &TestContext) -> bool {
         .map(|s| s.success())
         .unwrap_or(false)
 }
+
+#[test]
+fn payload_that_execs_base64_is_blocked_by_the_content_scan() {
+    let mut p = FixturePackage::healthy("epsilon-tools", "1.2.0", &[]);
+    p.extra_files.push((
+        "epsilon_tools/_hook.py".into(),
+        "import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk='))\n".into(),
+    ));
+    let upstream = Upstream::start(vec![p]);
+    let ctx = TestContext::new(&upstream);
+    let ran = run(&ctx, &["install", "epsilon-tools"]);
+    ran.assert_code(3);
+    let row = ctx.expect_row("epsilon-tools", "1.2.0");
+    assert!(
+        codes(&row).contains(&"content-exec-encoded".to_string()),
+        "{row:#}"
+    );
+    let evidence = row.to_string();
+    assert!(
+        evidence.contains("epsilon_tools/_hook.py:2"),
+        "evidence names file:line: {row:#}"
+    );
+    assert!(!ctx.venv_has("epsilon-tools"));
+    assert!(
+        !ctx.data_dir.join("repo/pypi/epsilon-tools").exists(),
+        "blocked file was published"
+    );
+}
+
+#[test]
+fn known_malicious_advisory_blocks_and_vulnerability_only_warns() {
+    let upstream = Upstream::start(vec![
+        FixturePackage::healthy("alpha-widget", "2.1.0", &[]),
+        FixturePackage::healthy("beta-gadget", "1.3.0", &[]),
+    ]);
+    upstream.add_advisory(serde_json::json!({
+        "id": "MAL-2026-0042", "modified": "2026-11-01T00:00:00Z",
+        "summary": "Malicious code in alpha-widget (PyPI)",
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "alpha-widget"}, "versions": ["2.1.0"]}]
+    }));
+    upstream.add_advisory(serde_json::json!({
+        "id": "GHSA-beta-0001", "modified": "2026-11-01T00:00:00Z",
+        "summary": "Path traversal in beta-gadget",
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "beta-gadget"}, "versions": ["1.3.0"],
+                      "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.4.0"}]}]}]
+    }));
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["install", "alpha-widget"]);
+    ran.assert_code(3);
+    assert!(ran.stderr.contains("MAL-2026-0042"), "{}", ran.describe());
+    assert!(
+        codes(&ctx.expect_row("alpha-widget", "2.1.0")).contains(&"known-malicious".to_string())
+    );
+
+    // A plain vulnerability is reported but, by default, only warns…
+    run(&ctx, &["install", "beta-gadget"]).assert_code(0);
+    let row = ctx.expect_row("beta-gadget", "1.3.0");
+    assert_eq!(row["status"], "SECURE");
+    assert!(
+        row.to_string().contains("GHSA-beta-0001") && row.to_string().contains("1.4.0"),
+        "{row:#}"
+    );
+}
+
+#[test]
+fn unreachable_advisory_source_fails_closed() {
+    let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+    let cfg = std::fs::read_to_string(&ctx.config_path)
+        .unwrap()
+        .replace(&upstream.osv_url(), "http://127.0.0.1:9/osv");
+    std::fs::write(&ctx.config_path, cfg).unwrap();
+    let ran = run(&ctx, &["install", "alpha-widget"]);
+    ran.assert_code(3);
+    assert!(
+        codes(&ctx.expect_row("alpha-widget", "2.1.0")).contains(&"advisories-unknown".to_string())
+    );
+}
+
+#[test]
+fn sdist_only_release_scores_install_script_and_only_binary_refuses_it() {
+    let p =
+        FixturePackage::healthy("zeta-build", "3.0.0", &[]).with_latest_kind(ArtifactKind::Sdist);
+    let upstream = Upstream::start(vec![p]);
+    let ctx = TestContext::new(&upstream);
+    append_config(&ctx, "\n[policy]\nonly_binary = true\n");
+    let ran = run(&ctx, &["install", "zeta-build==3.0.0"]);
+    ran.assert_code(3);
+    assert!(ran.stderr.contains("only_binary"), "{}", ran.describe());
+    assert!(ctx.row("zeta-build", "3.0.0").is_none());
+
+    // Without only_binary the sdist is allowed, with the setup.py reason on record.
+    let cfg = std::fs::read_to_string(&ctx.config_path)
+        .unwrap()
+        .replace("only_binary = true", "only_binary = false");
+    std::fs::write(&ctx.config_path, cfg).unwrap();
+    run(&ctx, &["install", "zeta-build==3.0.0"]).assert_code(0);
+    let row = ctx.expect_row("zeta-build", "3.0.0");
+    assert!(
+        codes(&row).contains(&"install-script".to_string()),
+        "{row:#}"
+    );
+}

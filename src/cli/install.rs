@@ -73,7 +73,11 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
             }
             Ok(u8::try_from(code).unwrap_or(1))
         }
-        Ok(Outcome::Unresolvable { pip_error, hidden }) => {
+        Ok(Outcome::Unresolvable {
+            pip_error,
+            hidden,
+            only_binary,
+        }) => {
             if out.json {
                 let hidden: Vec<_> = hidden
                     .iter()
@@ -85,7 +89,7 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
                 );
             }
             if out.quiet < 2 {
-                eprint!("{}", human::unresolvable(&pip_error, &hidden));
+                eprint!("{}", human::unresolvable(&pip_error, &hidden, only_binary));
             }
             Ok(EXIT_BLOCKED)
         }

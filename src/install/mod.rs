@@ -55,6 +55,8 @@ pub enum Outcome {
         pip_error: String,
         /// What was hidden, and why.
         hidden: Vec<Hidden>,
+        /// Whether policy refused source builds (`only_binary`).
+        only_binary: bool,
     },
 }
 
@@ -171,11 +173,14 @@ pub async fn install(
     view.stop().await;
     let tree: Vec<ResolvedPackage> = match resolved {
         Ok(tree) => tree,
-        Err(resolver::ResolveError::Pip { stderr, .. }) if !hidden.is_empty() => {
+        Err(resolver::ResolveError::Pip { stderr, .. })
+            if !hidden.is_empty() || settings.policy.only_binary =>
+        {
             progress.finish();
             return Ok(Outcome::Unresolvable {
                 pip_error: stderr,
                 hidden,
+                only_binary: settings.policy.only_binary,
             });
         }
         Err(e) => return Err(e.into()),

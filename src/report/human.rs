@@ -116,7 +116,11 @@ pub fn status(records: &[Record]) -> String {
 }
 
 /// Why nothing acceptable could be resolved: pip's words, then what policy hid.
-pub fn unresolvable(pip_error: &str, hidden: &[crate::ecosystem::pypi::view::Hidden]) -> String {
+pub fn unresolvable(
+    pip_error: &str,
+    hidden: &[crate::ecosystem::pypi::view::Hidden],
+    only_binary: bool,
+) -> String {
     let mut out = String::from(
         "secpip: no acceptable version satisfies the requirements; nothing was installed.\n",
     );
@@ -133,6 +137,9 @@ pub fn unresolvable(pip_error: &str, hidden: &[crate::ecosystem::pypi::view::Hid
         .unwrap_or("");
     if !last.is_empty() {
         out.push_str(&format!("pip said: {}\n", last.trim()));
+    }
+    if only_binary {
+        out.push_str("Policy only_binary = true: releases that ship only source (setup.py runs at install) are refused.\n");
     }
     out.push_str("A security admin can lift a block with `secpip allow NAME@VERSION --reason …`; a young release can be let in with `release_age_exceptions` in secpip.toml.\n");
     out

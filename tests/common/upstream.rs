@@ -77,6 +77,9 @@ pub struct FixturePackage {
     pub github: Option<(String, String)>,
     pub downloads_last_month: u64,
     pub stars: u64,
+    /// Extra `(path, text)` files shipped in every artifact (e.g. a payload
+    /// for the content scan).
+    pub extra_files: Vec<(String, String)>,
 }
 
 impl FixturePackage {
@@ -115,6 +118,7 @@ impl FixturePackage {
             github: Some((format!("{}-dev", normalize(name)), normalize(name))),
             downloads_last_month: 850_000,
             stars: 2_400,
+            extra_files: Vec::new(),
         }
     }
 
@@ -508,6 +512,12 @@ fn build_wheel(package: &FixturePackage, release: &FixtureVersion, metadata: &st
         ),
         (format!("{dist_info}/WHEEL"), WHEEL_FILE.as_bytes().to_vec()),
     ];
+    files.extend(
+        package
+            .extra_files
+            .iter()
+            .map(|(path, text)| (path.clone(), text.as_bytes().to_vec())),
+    );
     let mut record = String::new();
     for (path, bytes) in &files {
         record.push_str(&format!("{path},{},{}\n", record_hash(bytes), bytes.len()));
