@@ -34,6 +34,7 @@ fn facts() -> Facts {
         stars: Lookup::Found(Some(4)),
         advisories: Some(Lookup::Found(Vec::new())),
         artifact_findings: Vec::new(),
+        deprecated: None,
         now,
     }
 }

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Vet the whole tree, then pip install it from the secure repository')
+            [CompletionResult]::new('npm', 'npm', [CompletionResultType]::ParameterValue, 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Print the verdict for a package without installing it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List vetted, blocked and in-flight packages')
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Always allow a package (or one version); it is vetted again on next install')
@@ -63,6 +64,76 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secpip;npm' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Vet the tree, then npm install from the secure registry')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Vet the existing package-lock.json, then npm ci from the secure registry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secpip;npm;install' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'The project folder (default: the current directory)')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'The project folder (default: the current directory)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secpip;npm;ci' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'The project folder (default: the current directory)')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'The project folder (default: the current directory)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secpip;npm;help' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Vet the tree, then npm install from the secure registry')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Vet the existing package-lock.json, then npm ci from the secure registry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secpip;npm;help;install' {
+            break
+        }
+        'secpip;npm;help;ci' {
+            break
+        }
+        'secpip;npm;help;help' {
             break
         }
         'secpip;check' {
@@ -286,6 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
         }
         'secpip;help' {
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Vet the whole tree, then pip install it from the secure repository')
+            [CompletionResult]::new('npm', 'npm', [CompletionResultType]::ParameterValue, 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Print the verdict for a package without installing it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List vetted, blocked and in-flight packages')
             [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Always allow a package (or one version); it is vetted again on next install')
@@ -298,6 +370,17 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             break
         }
         'secpip;help;install' {
+            break
+        }
+        'secpip;help;npm' {
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Vet the tree, then npm install from the secure registry')
+            [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'Vet the existing package-lock.json, then npm ci from the secure registry')
+            break
+        }
+        'secpip;help;npm;install' {
+            break
+        }
+        'secpip;help;npm;ci' {
             break
         }
         'secpip;help;check' {

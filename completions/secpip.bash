@@ -40,6 +40,9 @@ _secpip() {
             secpip,install)
                 cmd="secpip__subcmd__install"
                 ;;
+            secpip,npm)
+                cmd="secpip__subcmd__npm"
+                ;;
             secpip,repo)
                 cmd="secpip__subcmd__repo"
                 ;;
@@ -94,6 +97,9 @@ _secpip() {
             secpip__subcmd__help,install)
                 cmd="secpip__subcmd__help__subcmd__install"
                 ;;
+            secpip__subcmd__help,npm)
+                cmd="secpip__subcmd__help__subcmd__npm"
+                ;;
             secpip__subcmd__help,repo)
                 cmd="secpip__subcmd__help__subcmd__repo"
                 ;;
@@ -106,8 +112,32 @@ _secpip() {
             secpip__subcmd__help__subcmd__db,import-osv)
                 cmd="secpip__subcmd__help__subcmd__db__subcmd__import__subcmd__osv"
                 ;;
+            secpip__subcmd__help__subcmd__npm,ci)
+                cmd="secpip__subcmd__help__subcmd__npm__subcmd__ci"
+                ;;
+            secpip__subcmd__help__subcmd__npm,install)
+                cmd="secpip__subcmd__help__subcmd__npm__subcmd__install"
+                ;;
             secpip__subcmd__help__subcmd__repo,serve)
                 cmd="secpip__subcmd__help__subcmd__repo__subcmd__serve"
+                ;;
+            secpip__subcmd__npm,ci)
+                cmd="secpip__subcmd__npm__subcmd__ci"
+                ;;
+            secpip__subcmd__npm,help)
+                cmd="secpip__subcmd__npm__subcmd__help"
+                ;;
+            secpip__subcmd__npm,install)
+                cmd="secpip__subcmd__npm__subcmd__install"
+                ;;
+            secpip__subcmd__npm__subcmd__help,ci)
+                cmd="secpip__subcmd__npm__subcmd__help__subcmd__ci"
+                ;;
+            secpip__subcmd__npm__subcmd__help,help)
+                cmd="secpip__subcmd__npm__subcmd__help__subcmd__help"
+                ;;
+            secpip__subcmd__npm__subcmd__help,install)
+                cmd="secpip__subcmd__npm__subcmd__help__subcmd__install"
                 ;;
             secpip__subcmd__repo,help)
                 cmd="secpip__subcmd__repo__subcmd__help"
@@ -128,7 +158,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install check status allow block data db repo generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install npm check status allow block data db repo generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,7 +488,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help)
-            opts="install check status allow block data db repo generate help"
+            opts="install npm check status allow block data db repo generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +641,48 @@ _secpip() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secpip__subcmd__help__subcmd__npm)
+            opts="install ci"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__npm__subcmd__ci)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__npm__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secpip__subcmd__help__subcmd__repo)
             opts="serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -669,6 +741,156 @@ _secpip() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm)
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install ci help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__ci)
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__help)
+            opts="install ci help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__help__subcmd__ci)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__npm__subcmd__install)
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

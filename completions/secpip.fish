@@ -34,6 +34,7 @@ complete -c secpip -n "__fish_secpip_needs_command" -s v -l verbose -d 'Print mo
 complete -c secpip -n "__fish_secpip_needs_command" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_needs_command" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "npm" -d 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "check" -d 'Print the verdict for a package without installing it'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "status" -d 'List vetted, blocked and in-flight packages'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
@@ -54,6 +55,41 @@ complete -c secpip -n "__fish_secpip_using_subcommand install" -s q -l quiet -d 
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s v -l verbose -d 'Print more (repeat for debug logs)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -f -a "install" -d 'Vet the tree, then npm install from the secure registry'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -f -a "ci" -d 'Vet the existing package-lock.json, then npm ci from the secure registry'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s C -l prefix -d 'The project folder (default: the current directory)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s C -l prefix -d 'The project folder (default: the current directory)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "install" -d 'Vet the tree, then npm install from the secure registry'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "ci" -d 'Vet the existing package-lock.json, then npm ci from the secure registry'
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
@@ -169,16 +205,19 @@ complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s v -l verbose -d 'Print more (repeat for debug logs)'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "db" -d 'Manage the offline advisory database (OSV)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "repo" -d 'Work with the local secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install check status allow block data db repo generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "npm" -d 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "db" -d 'Manage the offline advisory database (OSV)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "repo" -d 'Work with the local secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from npm" -f -a "install" -d 'Vet the tree, then npm install from the secure registry'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from npm" -f -a "ci" -d 'Vet the existing package-lock.json, then npm ci from the secure registry'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import-osv" -d 'Import an OSV `all.zip` (one ecosystem\'s dump, e.g. PyPI\'s or npm\'s); it replaces what an earlier import stored for the same ecosystem'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "serve" -d 'Serve the secure repository until interrupted'

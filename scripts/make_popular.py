@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""Build secpip's popular-package snapshot (data/pypi-popular.json).
+"""Build secpip's popular-package snapshots (data/pypi-popular.json,
+data/npm-popular.json).
 
 The typosquatting rule compares a requested name with the names of popular
 packages; this script turns a download ranking into the small, sorted,
 normalized JSON file that secpip embeds at build time.
 
 Usage:
-    python3 scripts/make_popular.py INPUT OUTPUT [--limit N]
+    python3 scripts/make_popular.py INPUT OUTPUT [--limit N] [--ecosystem pypi|npm]
 
-INPUT is either
+With `--ecosystem npm` (the default is pypi), INPUT is a TSV whose header has
+the columns `name` and `downloads_a_month`; names are ranked by monthly
+downloads, most first (ties by name), and kept as written: npm names are
+distinct under case and separators (`lodash.merge` is not `lodash-merge`),
+and scoped names (`@babel/core`) keep their scope. Example:
+
+    python3 scripts/make_popular.py packages/npm.tsv data/npm-popular.json \
+        --ecosystem npm --limit 15000
+
+For PyPI, INPUT is either
   * a TSV whose header has the columns `name` and
     `rank_among_15000_most_downloaded` (rows with an empty rank are skipped), or
   * a JSON file in the "top-pypi-packages" format:
@@ -33,6 +43,7 @@ import re
 import sys
 
 RANK_COLUMN = "rank_among_15000_most_downloaded"
+DOWNLOADS_COLUMN = "downloads_a_month"
 NAME_COLUMN = "name"
 DEFAULT_LIMIT = 15000
 
@@ -71,6 +82,44 @@ def read_tsv(path):
             yield name, rank, None
 
 
+def read_npm_tsv(path):
+    """Yield (name, rank, download_count) from an npm TSV with monthly downloads.
+
+    The rank is the position after sorting by downloads, most first; equal
+    counts are ordered by name so that a refresh is deterministic.
+    """
+    csv.field_size_limit(sys.maxsize)
+    entries = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        fields = reader.fieldnames or []
+        missing = [c for c in (NAME_COLUMN, DOWNLOADS_COLUMN) if c not in fields]
+        if missing:
+            raise ValueError(
+                "%s: TSV header lacks column(s) %s" % (path, ", ".join(missing))
+            )
+        for line, row in enumerate(reader, start=2):
+            name = (row.get(NAME_COLUMN) or "").strip()
+            text = (row.get(DOWNLOADS_COLUMN) or "").strip()
+            if not name or not text:
+                continue
+            try:
+                count = int(text)
+            except ValueError:
+                raise ValueError(
+                    "%s:%d: downloads %r is not an integer" % (path, line, text)
+                ) from None
+            entries.append((name, count))
+    entries.sort(key=lambda entry: (-entry[1], entry[0]))
+    for position, (name, count) in enumerate(entries, start=1):
+        yield name, position, count
+
+
+def keep_npm_name(name):
+    """npm names are kept as published (only surrounding blanks removed)."""
+    return name.strip()
+
+
 def read_top_json(path):
     """Yield (name, rank, download_count) from a top-pypi-packages JSON file."""
     with open(path, encoding="utf-8") as handle:
@@ -106,11 +155,11 @@ def is_json_input(path):
                 return stripped.startswith("{")
 
 
-def build_rows(entries, limit):
+def build_rows(entries, limit, normalizer=normalize):
     """Normalize, keep each name's best rank, sort by rank, cut at `limit`."""
     best = {}
     for name, rank, count in entries:
-        project = normalize(name)
+        project = normalizer(name)
         if not project:
             continue
         current = best.get(project)
@@ -142,7 +191,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Build secpip's popular-package snapshot from a download ranking."
     )
-    parser.add_argument("input", help="ranked TSV or top-pypi-packages JSON")
+    parser.add_argument(
+        "input", help="ranked TSV, top-pypi-packages JSON, or (npm) TSV with downloads"
+    )
     parser.add_argument("output", help="snapshot JSON to write")
     parser.add_argument(
         "--limit",
@@ -150,13 +201,22 @@ def main(argv=None):
         default=DEFAULT_LIMIT,
         help="keep at most N names (default %d)" % DEFAULT_LIMIT,
     )
+    parser.add_argument(
+        "--ecosystem",
+        choices=("pypi", "npm"),
+        default="pypi",
+        help="pypi (PEP 503 names; default) or npm (names kept as published)",
+    )
     args = parser.parse_args(argv)
     if args.limit < 1:
         parser.error("--limit must be at least 1")
 
     try:
-        reader = read_top_json if is_json_input(args.input) else read_tsv
-        rows = build_rows(reader(args.input), args.limit)
+        if args.ecosystem == "npm":
+            rows = build_rows(read_npm_tsv(args.input), args.limit, keep_npm_name)
+        else:
+            reader = read_top_json if is_json_input(args.input) else read_tsv
+            rows = build_rows(reader(args.input), args.limit)
     except (OSError, ValueError) as error:
         print("make_popular: %s" % error, file=sys.stderr)
         return 2

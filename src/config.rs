@@ -5,7 +5,7 @@
 //! this module and nowhere else. Persisted state (the status store) is not
 //! configuration and never lives here.
 
-use crate::verdict::policy::{Policy, RawPolicy};
+use crate::verdict::policy::{ListRule, Policy, RawPolicy};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -112,6 +112,23 @@ struct RawConfig {
     install: RawInstall,
     #[serde(default)]
     policy: RawPolicy,
+    #[serde(default)]
+    npm: RawNpm,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNpm {
+    registry: Option<String>,
+    scripts: Option<RawScripts>,
+}
+
+/// `scripts = "deny"` or `scripts = ["name", "name@version"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawScripts {
+    Mode(String),
+    Allow(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +223,15 @@ impl std::fmt::Debug for SourceSettings {
     }
 }
 
+/// npm upstream and lifecycle-script policy.
+#[derive(Debug, Clone, Default)]
+pub struct NpmSettings {
+    /// Upstream registry; `None` means "ask npm".
+    pub registry: Option<String>,
+    /// Packages whose lifecycle scripts may run; empty = scripts denied.
+    pub scripts_allowed: Vec<ListRule>,
+}
+
 /// Timing and concurrency of the install flow.
 #[derive(Debug, Clone)]
 pub struct InstallSettings {
@@ -245,6 +271,8 @@ pub struct Settings {
     pub pypi: PypiSettings,
     /// Reputation sources.
     pub sources: SourceSettings,
+    /// npm upstream and script policy.
+    pub npm: NpmSettings,
     /// Install flow timing.
     pub install: InstallSettings,
     /// The validated policy.
@@ -423,6 +451,33 @@ impl Settings {
             workers: raw.install.workers.unwrap_or(8).clamp(1, 64),
             resolve_cache_secs: raw.install.resolve_cache_secs.unwrap_or(3600),
         };
+        let scripts_allowed = match raw.npm.scripts {
+            None => Vec::new(),
+            Some(RawScripts::Mode(m)) if m == "deny" => Vec::new(),
+            Some(RawScripts::Mode(m)) => {
+                return Err(ConfigError::Policy {
+                    path: config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    message: format!("[npm] scripts = {m:?}: use \"deny\" or a list of packages allowed to run scripts"),
+                })
+            }
+            Some(RawScripts::Allow(list)) => {
+                let mut rules = Vec::new();
+                for spec in list {
+                    let spec = if spec.starts_with("npm:") { spec } else { format!("npm:{spec}") };
+                    rules.push(ListRule::parse(&spec, "allowed to run lifecycle scripts", "secpip.toml").map_err(
+                        |message| ConfigError::Policy {
+                            path: config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                            message: format!("[npm] scripts: {message}"),
+                        },
+                    )?);
+                }
+                rules
+            }
+        };
+        let npm = NpmSettings {
+            registry: env.var(env::NPM_REGISTRY).or(raw.npm.registry),
+            scripts_allowed,
+        };
         let output = OutputSettings {
             json: flags.json,
             ci: flags.ci || env_bool(env, env::CI) || env_bool(env, env::GENERIC_CI),
@@ -435,6 +490,7 @@ impl Settings {
             data_dir,
             pypi,
             sources,
+            npm,
             install,
             policy,
             output,

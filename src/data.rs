@@ -12,6 +12,26 @@ pub fn refreshed_pypi_path(data_dir: &Path) -> PathBuf {
     data_dir.join(PYPI_POPULAR_FILE)
 }
 
+/// File name of the refreshed npm snapshot inside the data dir.
+pub const NPM_POPULAR_FILE: &str = "npm-popular.json";
+
+/// The popular index of `ecosystem`: a refreshed snapshot if present and valid, else the shipped one.
+pub fn popular(ecosystem: crate::ecosystem::Ecosystem, data_dir: &Path) -> &'static PopularIndex {
+    match ecosystem {
+        crate::ecosystem::Ecosystem::Pypi => pypi_popular(data_dir),
+        crate::ecosystem::Ecosystem::Npm => {
+            let path = data_dir.join(NPM_POPULAR_FILE);
+            match std::fs::read_to_string(&path)
+                .map(|t| PopularIndex::from_json_for(crate::ecosystem::Ecosystem::Npm, &t))
+            {
+                // Leaked once per process: the index lives as long as the program.
+                Ok(Ok(index)) if !index.is_empty() => Box::leak(Box::new(index)),
+                _ => PopularIndex::shipped_npm(),
+            }
+        }
+    }
+}
+
 /// The PyPI popular index: the refreshed snapshot if present and valid, else the shipped one.
 pub fn pypi_popular(data_dir: &Path) -> &'static PopularIndex {
     let path = refreshed_pypi_path(data_dir);

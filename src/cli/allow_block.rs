@@ -44,18 +44,18 @@ pub fn run(settings: Settings, args: PolicyArgs, action: PolicyAction) -> Result
                     evidence: vec![format!("blocked by {who}")],
                 };
                 let n = store
-                    .set_decision(&rule.name, rule.version.as_deref(), Status::Block, &finding, &who)
+                    .set_decision(rule.ecosystem, &rule.name, rule.version.as_deref(), Status::Block, &finding, &who)
                     .await
                     .map_err(Failure::error)?;
                 LocalRepo::new(settings.repo_dir())
-                    .remove(&rule.name, rule.version.as_deref())
+                    .remove(rule.ecosystem, &rule.name, rule.version.as_deref())
                     .await
                     .map_err(Failure::error)?;
                 ("blocked", n)
             }
             PolicyAction::Allow => {
                 let n = store
-                    .forget(&rule.name, rule.version.as_deref())
+                    .forget(rule.ecosystem, &rule.name, rule.version.as_deref())
                     .await
                     .map_err(Failure::error)?;
                 ("allowed", n)

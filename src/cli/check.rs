@@ -49,16 +49,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
         .await
         .map_err(Failure::error)?;
         let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
-        let sources = Sources {
-            json_url: up.json_url,
-            downloads_url: settings.sources.downloads_url.clone(),
-            github_api_url: settings.sources.github_api_url.clone(),
-            github_token: settings.sources.github_token.clone(),
-            advisories: crate::worker::AdvisorySources::new(
-                &settings.sources.osv_url,
-                &settings.data_dir,
-            ),
-        };
+        let sources = Sources::new(&settings, up.json_url, String::new());
         let popular = crate::data::pypi_popular(&settings.data_dir);
         let probe = PackageId::new(Ecosystem::Pypi, &name, version.as_deref().unwrap_or(""));
         let facts = gather_facts(&client, &sources, popular, &probe).await;

@@ -59,6 +59,16 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
         progress.as_ref(),
         prompter.as_ref(),
     ));
+    report(&settings, result)
+}
+
+/// Prints an install outcome (human or JSON) and maps it to the exit code;
+/// shared by `install` and `npm`.
+pub(super) fn report(
+    settings: &Settings,
+    result: Result<Outcome, InstallError>,
+) -> Result<u8, Failure> {
+    let out = settings.output;
     match result {
         Ok(Outcome::Installed { code, skipped }) => {
             if out.json {
@@ -68,7 +78,7 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
                     .collect();
                 println!(
                     "{}",
-                    serde_json::json!({"installed": code == 0, "pip_exit_code": code, "skipped": skipped})
+                    serde_json::json!({"installed": code == 0, "exit_code": code, "skipped": skipped})
                 );
             }
             Ok(u8::try_from(code).unwrap_or(1))

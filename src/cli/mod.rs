@@ -11,6 +11,7 @@ mod data;
 mod db;
 mod generate;
 mod install;
+mod npm;
 mod repo;
 mod status;
 
@@ -70,6 +71,9 @@ struct GlobalArgs {
 enum Command {
     /// Vet the whole tree, then pip install it from the secure repository.
     Install(install::InstallArgs),
+    /// npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`).
+    #[command(subcommand)]
+    Npm(npm::NpmCommand),
     /// Print the verdict for a package without installing it.
     Check(check::CheckArgs),
     /// List vetted, blocked and in-flight packages.
@@ -190,6 +194,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
     let g = &cli.global;
     match cli.command {
         Command::Install(args) => install::run(settings(g, args.timeout)?, args),
+        Command::Npm(cmd) => npm::run(settings(g, None)?, cmd),
         Command::Check(args) => check::run(settings(g, None)?, args),
         Command::Status(args) => status::run(settings(g, None)?, args),
         Command::Allow(args) => {

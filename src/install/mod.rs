@@ -5,22 +5,21 @@
 //! same requirements, pip arguments and interpreter, whose every package is
 //! still SECURE, goes straight to pip.
 
+pub mod npm;
+mod vet;
 mod wait;
 
 use crate::config::Settings;
 use crate::ecosystem::pypi::view::{Hidden, IndexView, ViewPolicy};
 use crate::ecosystem::pypi::{installer, resolver, upstream};
 use crate::ecosystem::{PackageId, ResolvedPackage};
-use crate::queue::local::LocalQueue;
 use crate::repo::local::LocalRepo;
 use crate::repo::serve::IndexServer;
 use crate::report::progress::Progress;
 use crate::report::prompt::Prompter;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{PolicyAction, PolicyEntry, Record, Status, StatusStore, StoreError};
-use crate::verdict::policy::ListRule;
-use crate::verdict::Risk;
-use crate::worker::{Sources, Worker};
+use crate::store::{PolicyAction, Record, Status, StatusStore, StoreError};
+use crate::worker::Sources;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,6 +74,9 @@ pub enum InstallError {
     /// Waiting failed (timeout, interrupt, scan error).
     #[error(transparent)]
     Wait(#[from] WaitError),
+    /// The npm side failed before npm ran.
+    #[error(transparent)]
+    Npm(#[from] npm::NpmError),
     /// The secure index could not be served or pip not started.
     #[error("could not run pip against the secure index: {0}")]
     Pip(std::io::Error),
@@ -190,93 +192,17 @@ pub async fn install(
         progress.note(&format!("skipped {} {}: {}", h.name, h.version, h.reason));
     }
 
-    let worker = Arc::new(Worker::new(
-        store.clone(),
-        Arc::new(repo.clone()),
+    let ctx = vet::VetContext {
+        settings,
+        store: store.clone(),
+        repo: &repo,
         client,
-        Sources {
-            json_url: up.json_url.clone(),
-            downloads_url: settings.sources.downloads_url.clone(),
-            github_api_url: settings.sources.github_api_url.clone(),
-            github_token: settings.sources.github_token.clone(),
-            advisories: crate::worker::AdvisorySources::new(
-                &settings.sources.osv_url,
-                &settings.data_dir,
-            ),
-        },
-        settings.policy.clone(),
-        crate::data::pypi_popular(&settings.data_dir),
-        Duration::from_secs(settings.install.lease_secs),
-    ));
-    let queue = LocalQueue::new(worker, settings.install.workers);
-    let waiter = wait::Waiter {
-        store: store.as_ref(),
-        queue: &queue,
+        sources: Sources::new(settings, up.json_url.clone(), String::new()),
         progress,
-        lease: Duration::from_secs(settings.install.lease_secs),
-        timeout: Duration::from_secs(settings.install.timeout_secs),
-        owner: wait::owner_id(),
-        stale_before: crate::store::secure_stale_before(settings.policy.secure_ttl_days),
+        prompter,
     };
-
-    let mut todo: Vec<ResolvedPackage> = tree.clone();
-    loop {
-        let records = waiter.decide_all(&todo).await?;
-        let blocked: Vec<Record> = records
-            .into_iter()
-            .filter(|r| r.status == Status::Block)
-            .collect();
-        if blocked.is_empty() {
-            break;
-        }
-        progress.finish();
-        // A person at the terminal may approve Yellow verdicts, but only when
-        // nothing else is blocked (a Red package fails the install anyway).
-        let mut approved = Vec::new();
-        if blocked.iter().all(|r| r.risk == Some(Risk::Yellow)) {
-            for r in &blocked {
-                let reasons: Vec<&str> = r
-                    .reasons
-                    .iter()
-                    .filter(|f| f.points > 0)
-                    .map(|f| f.reason.as_str())
-                    .collect();
-                let q = format!(
-                    "{} {} needs review (score {}: {}). Install anyway?",
-                    r.id.name,
-                    r.id.version,
-                    r.score.unwrap_or(0),
-                    reasons.join(", ")
-                );
-                match prompter.confirm(&q) {
-                    Some(true) => approved.push(r.clone()),
-                    _ => break,
-                }
-            }
-        }
-        if approved.len() != blocked.len() {
-            return Ok(Outcome::Blocked(blocked));
-        }
-        todo.clear();
-        for r in approved {
-            let who = crate::store::whoami();
-            store
-                .put_policy(&PolicyEntry {
-                    action: PolicyAction::Allow,
-                    rule: ListRule {
-                        ecosystem: r.id.ecosystem,
-                        name: r.id.name.clone(),
-                        version: Some(r.id.version.clone()),
-                        reason: format!("approved at the prompt by {who}"),
-                        origin: who,
-                    },
-                })
-                .await?;
-            store.forget(&r.id.name, Some(&r.id.version)).await?;
-            if let Some(p) = tree.iter().find(|p| p.id == r.id) {
-                todo.push(p.clone());
-            }
-        }
+    if let Some(blocked) = vet::vet(&ctx, &tree).await? {
+        return Ok(Outcome::Blocked(blocked));
     }
     progress.finish();
     let ids: Vec<PackageId> = tree.iter().map(|p| p.id.clone()).collect();

@@ -4,7 +4,7 @@
 //! file listed.
 
 use super::{safe_component, RepoError, RepoFile, SecureRepo};
-use crate::ecosystem::PackageId;
+use crate::ecosystem::{Ecosystem, PackageId};
 use std::path::{Path, PathBuf};
 
 /// A folder-backed [`SecureRepo`].
@@ -27,10 +27,46 @@ impl LocalRepo {
     }
 
     fn project_dir(&self, name: &str) -> Result<PathBuf, RepoError> {
-        if !safe_component(name) {
+        self.dir_for(Ecosystem::Pypi, name)
+    }
+
+    /// `{root}/pypi/{name}` or `{root}/npm/{scope+name}`.
+    fn dir_for(&self, ecosystem: Ecosystem, name: &str) -> Result<PathBuf, RepoError> {
+        let component = match ecosystem {
+            Ecosystem::Pypi => name.to_string(),
+            Ecosystem::Npm => name.replacen('/', "+", 1),
+        };
+        if !safe_component(&component) || component.contains('/') {
             return Err(RepoError::UnsafeName(name.into()));
         }
-        Ok(self.root.join("pypi").join(name))
+        Ok(self.root.join(ecosystem.as_str()).join(component))
+    }
+
+    /// The manifests (package.json + `dist`) of every published npm version of `name`.
+    pub fn npm_versions(&self, name: &str) -> Vec<serde_json::Value> {
+        let Ok(dir) = self.dir_for(Ecosystem::Npm, name) else {
+            return Vec::new();
+        };
+        let mut out: Vec<serde_json::Value> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|f| f.ends_with(".tgz.json"))
+            .filter(|f| dir.join(f.trim_end_matches(".json")).is_file())
+            .filter_map(|f| serde_json::from_slice(&std::fs::read(dir.join(&f)).ok()?).ok())
+            .collect();
+        out.sort_by(|a, b| a["version"].as_str().cmp(&b["version"].as_str()));
+        out
+    }
+
+    /// Path of a published npm tarball.
+    pub fn npm_file(&self, name: &str, filename: &str) -> Option<PathBuf> {
+        if !safe_component(filename) || !filename.ends_with(".tgz") {
+            return None;
+        }
+        let path = self.dir_for(Ecosystem::Npm, name).ok()?.join(filename);
+        path.is_file().then_some(path)
     }
 
     /// Normalized names of all projects with at least one file.
@@ -81,6 +117,33 @@ impl LocalRepo {
     }
 }
 
+impl LocalRepo {
+    fn remove_npm(&self, name: &str, version: Option<&str>) -> Result<usize, RepoError> {
+        let dir = self.dir_for(Ecosystem::Npm, name)?;
+        let mut removed = 0;
+        for m in self.npm_versions(name) {
+            if version.is_some_and(|v| m["version"].as_str() != Some(v)) {
+                continue;
+            }
+            let Some(file) = m["dist"]["file"].as_str() else {
+                continue;
+            };
+            for f in [
+                format!("{file}.sha256"),
+                format!("{file}.json"),
+                file.to_string(),
+            ] {
+                let path = dir.join(&f);
+                if path.exists() {
+                    std::fs::remove_file(&path).map_err(io(&path))?;
+                }
+            }
+            removed += 1;
+        }
+        Ok(removed)
+    }
+}
+
 fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), RepoError> {
     let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
@@ -107,13 +170,28 @@ impl SecureRepo for LocalRepo {
         if !safe_component(filename) {
             return Err(RepoError::UnsafeName(filename.into()));
         }
-        let dir = self.project_dir(&id.name)?;
+        let dir = self.dir_for(id.ecosystem, &id.name)?;
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         atomic_write(&dir.join(filename), bytes)?;
+        if id.ecosystem == Ecosystem::Npm {
+            let manifest = super::npm_manifest::manifest(id, filename, bytes)?;
+            atomic_write(
+                &dir.join(format!("{filename}.json")),
+                manifest.to_string().as_bytes(),
+            )?;
+        }
         atomic_write(&dir.join(format!("{filename}.sha256")), sha256.as_bytes())
     }
 
-    async fn remove(&self, name: &str, version: Option<&str>) -> Result<usize, RepoError> {
+    async fn remove(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<usize, RepoError> {
+        if ecosystem == Ecosystem::Npm {
+            return self.remove_npm(name, version);
+        }
         let dir = self.project_dir(name)?;
         let mut removed = 0;
         for f in self.files(name) {
@@ -148,7 +226,12 @@ mod tests {
             .unwrap();
         assert_eq!(repo.projects(), vec!["alpha-widget".to_string()]);
         assert_eq!(repo.files("alpha-widget").len(), 2);
-        assert_eq!(repo.remove("alpha-widget", Some("1.0")).await.unwrap(), 1);
+        assert_eq!(
+            repo.remove(Ecosystem::Pypi, "alpha-widget", Some("1.0"))
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(repo.files("alpha-widget")[0].sha256, "ab");
         assert!(repo.publish(&id, "../evil.whl", b"", "00").await.is_err());
         assert!(repo.file_path("alpha-widget", "../../etc/passwd").is_none());

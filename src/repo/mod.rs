@@ -3,6 +3,7 @@
 //! it serves carries `#sha256=` fragments and pip verifies every download.
 
 pub mod local;
+pub mod npm_manifest;
 pub mod serve;
 
 use crate::ecosystem::PackageId;
@@ -44,7 +45,12 @@ pub trait SecureRepo: Send + Sync {
         sha256: &str,
     ) -> Result<(), RepoError>;
     /// Removes the files of `name` (all versions, or one), e.g. after `secpip block`.
-    async fn remove(&self, name: &str, version: Option<&str>) -> Result<usize, RepoError>;
+    async fn remove(
+        &self,
+        ecosystem: crate::ecosystem::Ecosystem,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<usize, RepoError>;
 }
 
 /// Is `s` safe as a single path component (no separators, no `..`, no hidden files)?

@@ -4,7 +4,7 @@
 
 use super::local::LocalRepo;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -69,12 +69,80 @@ async fn file(
     }
 }
 
+/// The read-only npm registry: `GET /npm/{name}` (packument, scoped names
+/// encoded or not) and `GET /npm/{name}/-/{file}.tgz` (tarball).
+async fn npm(
+    State(repo): State<Arc<LocalRepo>>,
+    headers: HeaderMap,
+    Path(rest): Path<String>,
+) -> Response {
+    let rest = rest
+        .replace("%2f", "/")
+        .replace("%2F", "/")
+        .replace("%40", "@");
+    if let Some((name, file)) = rest.split_once("/-/") {
+        return match repo.npm_file(name, file) {
+            Some(path) => match tokio::fs::read(&path).await {
+                Ok(bytes) => {
+                    ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+                }
+                Err(_) => StatusCode::NOT_FOUND.into_response(),
+            },
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
+    let name = rest.trim_end_matches('/');
+    let versions = repo.npm_versions(name);
+    if versions.is_empty() {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"error\":\"not in the secure registry\"}",
+        )
+            .into_response();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let mut docs = serde_json::Map::new();
+    let mut latest: Option<semver::Version> = None;
+    for mut v in versions {
+        let Some(version) = v["version"].as_str().map(str::to_string) else {
+            continue;
+        };
+        let file = v["dist"]["file"].as_str().unwrap_or_default().to_string();
+        v["dist"]["tarball"] =
+            serde_json::Value::String(format!("http://{host}/npm/{name}/-/{file}"));
+        if let Some(d) = v["dist"].as_object_mut() {
+            d.remove("file");
+        }
+        if let Ok(parsed) = semver::Version::parse(&version) {
+            if parsed.pre.is_empty() && latest.as_ref().is_none_or(|l| parsed > *l) {
+                latest = Some(parsed);
+            }
+        }
+        docs.insert(version, v);
+    }
+    let mut tags = serde_json::Map::new();
+    if let Some(l) = latest {
+        tags.insert("latest".into(), serde_json::Value::String(l.to_string()));
+    }
+    let body = serde_json::json!({ "name": name, "dist-tags": tags, "versions": docs });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 /// Builds the router over `repo`.
 pub fn router(repo: LocalRepo) -> Router {
     Router::new()
         .route("/simple/", get(root_index))
         .route("/simple/{name}/", get(project_index))
         .route("/files/{name}/{filename}", get(file))
+        .route("/npm/{*rest}", get(npm))
         .with_state(Arc::new(repo))
 }
 
@@ -136,6 +204,11 @@ impl IndexServer {
     /// The simple index URL pip should use.
     pub fn index_url(&self) -> String {
         format!("http://{}/simple/", self.served.addr())
+    }
+
+    /// The npm registry URL npm should use.
+    pub fn npm_registry_url(&self) -> String {
+        format!("http://{}/npm/", self.served.addr())
     }
 
     /// Stops serving.

@@ -181,6 +181,7 @@ pub trait StatusStore: Send + Sync {
     /// Overwrites rows of `name[@version]` with a decision made by a person.
     async fn set_decision(
         &self,
+        ecosystem: crate::ecosystem::Ecosystem,
         name: &str,
         version: Option<&str>,
         status: Status,
@@ -188,7 +189,12 @@ pub trait StatusStore: Send + Sync {
         who: &str,
     ) -> Result<usize, StoreError>;
     /// Deletes rows of `name[@version]` so they are vetted again.
-    async fn forget(&self, name: &str, version: Option<&str>) -> Result<usize, StoreError>;
+    async fn forget(
+        &self,
+        ecosystem: crate::ecosystem::Ecosystem,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<usize, StoreError>;
     /// Adds or replaces an allow/block entry.
     async fn put_policy(&self, entry: &PolicyEntry) -> Result<(), StoreError>;
     /// All allow/block entries.

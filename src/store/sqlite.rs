@@ -310,6 +310,7 @@ impl StatusStore for SqliteStore {
 
     async fn set_decision(
         &self,
+        ecosystem: Ecosystem,
         name: &str,
         version: Option<&str>,
         status: Status,
@@ -330,21 +331,26 @@ impl StatusStore for SqliteStore {
             c.execute(
                 "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = '[]',
                     owner = NULL, lease_until = NULL, updated_by = ?5, updated_at = ?6, decided_at = ?9
-                 WHERE name = ?7 AND (?8 IS NULL OR version = ?8)",
-                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version, super::now_ms()],
+                 WHERE name = ?7 AND (?8 IS NULL OR version = ?8) AND ecosystem = ?10",
+                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version, super::now_ms(), ecosystem.as_str()],
             )
             .map_err(q("recording a decision"))
         })
         .await
     }
 
-    async fn forget(&self, name: &str, version: Option<&str>) -> Result<usize, StoreError> {
+    async fn forget(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<usize, StoreError> {
         let name = name.to_string();
         let version = version.map(str::to_string);
         self.with(move |c, _| {
             c.execute(
-                "DELETE FROM packages WHERE name = ?1 AND (?2 IS NULL OR version = ?2)",
-                params![name, version],
+                "DELETE FROM packages WHERE name = ?1 AND (?2 IS NULL OR version = ?2) AND ecosystem = ?3",
+                params![name, version, ecosystem.as_str()],
             )
             .map_err(q("forgetting packages"))
         })

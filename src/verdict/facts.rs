@@ -100,6 +100,8 @@ pub struct Facts {
     /// Findings of the artifact scans (content, archive safety, install-time
     /// code), computed from the downloaded files; empty when not downloaded.
     pub artifact_findings: Vec<super::Finding>,
+    /// The maintainers' deprecation message for this version, if any.
+    pub deprecated: Option<String>,
     /// The clock the age rules use (fixed in tests).
     pub now: OffsetDateTime,
 }

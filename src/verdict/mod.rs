@@ -165,7 +165,7 @@ fn name_findings(id: &PackageId, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Simila
         &internal,
         policy.weight(codes::DEPENDENCY_CONFUSION),
     ));
-    let similar = typosquat::similar_packages(&id.name, ctx.popular);
+    let similar = typosquat::check(id.ecosystem, &id.name, ctx.popular, &policy.typosquat);
     if let Some(top) = similar.first() {
         findings.push(Finding {
             code: codes::TYPOSQUAT.into(),
@@ -228,6 +228,14 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
             &policy.release_age_exceptions,
             policy.weight(codes::RELEASE_AGE),
         ));
+    }
+    if let Some(message) = &facts.deprecated {
+        findings.push(Finding {
+            code: codes::DEPRECATED.into(),
+            points: policy.weight(codes::DEPRECATED),
+            reason: "Version is deprecated".into(),
+            evidence: vec![message.clone()],
+        });
     }
     if let Some(adv) = &facts.advisories {
         for mut f in advisories::check(adv, &policy.advisories, facts.now.date()) {
@@ -321,6 +329,7 @@ mod tests {
             stars,
             advisories: None,
             artifact_findings: Vec::new(),
+            deprecated: None,
             now: NOW,
         }
     }

@@ -38,6 +38,8 @@ pub mod codes {
     pub const DEPENDENCY_CONFUSION: &str = super::super::confusion::CODE;
     /// A waiver that no longer applies.
     pub const WAIVER_EXPIRED: &str = "waiver-expired";
+    /// The maintainers deprecated this version.
+    pub const DEPRECATED: &str = "deprecated";
 
     /// The core codes with their default weights and one-line descriptions;
     /// [`all`] adds those of the other rule families.
@@ -95,6 +97,7 @@ pub mod codes {
             "an internal name (policy.internal) is on the public upstream",
         ),
         (WAIVER_EXPIRED, 0, "a waiver for this version has expired"),
+        (DEPRECATED, 20, "the maintainers deprecated this version"),
     ];
 
     /// Every rule code secpip knows: `(code, default points, description)`.
@@ -159,6 +162,8 @@ pub struct RawPolicy {
     #[serde(default)]
     advisories: super::advisories::AdvisoryPolicy,
     advisories_unavailable: Option<FailMode>,
+    #[serde(default)]
+    typosquat: super::typosquat::TyposquatConfig,
 }
 
 /// One allow or block rule, validated: an ecosystem, a normalized name and
@@ -286,6 +291,8 @@ pub struct Policy {
     pub advisories: super::advisories::AdvisoryPolicy,
     /// What happens when no advisory source can be asked.
     pub advisories_unavailable: FailMode,
+    /// Look-alike detection thresholds.
+    pub typosquat: super::typosquat::TyposquatConfig,
 }
 
 impl Default for Policy {
@@ -417,6 +424,7 @@ impl RawPolicy {
             waivers,
             advisories: self.advisories,
             advisories_unavailable: self.advisories_unavailable.unwrap_or_default(),
+            typosquat: self.typosquat,
         })
     }
 }

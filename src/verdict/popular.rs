@@ -6,9 +6,12 @@
 //! imitate what many people type, so the index holds only the most
 //! downloaded names, ranked, normalized once at load time.
 //!
-//! The data comes from a snapshot file made by `scripts/make_popular.py`
-//! (`data/pypi-popular.json`, embedded in the binary, so the rule works
-//! offline and with no setup). The same loader also accepts the
+//! The data comes from snapshot files made by `scripts/make_popular.py`
+//! (`data/pypi-popular.json`, `data/npm-popular.json`, embedded in the
+//! binary, so the rule works offline and with no setup). Names are kept the
+//! way each ecosystem identifies a package: PEP 503 normalized for PyPI, as
+//! published for npm, where case and every separator are part of the name
+//! (`lodash.merge` and `lodash-merge` are two packages). The same loader also accepts the
 //! "top-pypi-packages" JSON format directly, so a freshly downloaded ranking
 //! (`secpip data refresh-popular --url …`) can be loaded and written back as
 //! a snapshot with [`PopularIndex::to_snapshot_json`].
@@ -18,8 +21,14 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::typosquat::SimilarityIndex;
+use crate::ecosystem::Ecosystem;
+
 /// The PyPI snapshot shipped with secpip (see `scripts/make_popular.py`).
 const SHIPPED_PYPI: &str = include_str!("../../data/pypi-popular.json");
+
+/// The npm snapshot shipped with secpip (`make_popular.py --ecosystem npm`).
+const SHIPPED_NPM: &str = include_str!("../../data/npm-popular.json");
 
 /// Why a popular-package list could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -68,9 +77,10 @@ pub enum PopularError {
 /// One popular name, as stored.
 #[derive(Debug, Clone)]
 struct Entry {
-    /// PEP 503 normalized name.
+    /// The canonical name (see [`canonical_name`]).
     name: String,
-    /// The name with its separators removed (`python-dateutil` → `pythondateutil`).
+    /// The name lowercased with its separators `-_.` removed
+    /// (`python-dateutil` → `pythondateutil`).
     compact: String,
     /// 1 = most downloaded.
     rank: u32,
@@ -81,11 +91,13 @@ struct Entry {
 /// The popular names of one ecosystem, each with its download rank
 /// (1 = most downloaded).
 ///
-/// Names are PEP 503 normalized at load time; look-ups expect a normalized
-/// name. A name listed twice keeps its best rank. The default index is
-/// empty (no name is popular).
-#[derive(Debug, Clone, Default)]
+/// Names are made canonical at load time ([`canonical_name`]); look-ups
+/// expect a canonical name. A name listed twice keeps its best rank. The
+/// default index is an empty PyPI index (no name is popular).
+#[derive(Debug, Clone)]
 pub struct PopularIndex {
+    /// Whose names these are; decides how names are made canonical.
+    ecosystem: Ecosystem,
     /// All entries, best rank first (ties by name).
     entries: Vec<Entry>,
     /// Normalized name → position in `entries`.
@@ -93,6 +105,14 @@ pub struct PopularIndex {
     /// `by_compact_len[n]` = positions in `entries` of the names whose
     /// compact form is `n` characters long, best rank first.
     by_compact_len: Vec<Vec<usize>>,
+    /// Look-up tables of the typosquatting rule, built on first use.
+    similarity: OnceLock<SimilarityIndex>,
+}
+
+impl Default for PopularIndex {
+    fn default() -> Self {
+        PopularIndex::from_ranked(std::iter::empty::<(&str, u32, Option<u64>)>())
+    }
 }
 
 /// A row of either accepted format; unknown fields (`last_update`,
@@ -119,8 +139,14 @@ impl PopularIndex {
     /// [`PopularIndex::to_snapshot_json`]) and the "top-pypi-packages" format
     /// (`{"rows": [{"project", "download_count"}]}`), where the rank is the
     /// position after sorting by `download_count`, most downloaded first.
-    /// Whether rows carry ranks is decided by the first row.
+    /// Whether rows carry ranks is decided by the first row. Names are
+    /// PyPI names; see [`PopularIndex::from_json_for`] for npm.
     pub fn from_json(text: &str) -> Result<PopularIndex, PopularError> {
+        PopularIndex::from_json_for(Ecosystem::Pypi, text)
+    }
+
+    /// [`PopularIndex::from_json`] for the names of `ecosystem`.
+    pub fn from_json_for(ecosystem: Ecosystem, text: &str) -> Result<PopularIndex, PopularError> {
         let list: RawList = serde_json::from_str(text)?;
         let Some(first) = list.rows.first() else {
             return Err(PopularError::NoRows);
@@ -128,7 +154,7 @@ impl PopularIndex {
         let ranked = first.rank.is_some();
         let mut rows = Vec::with_capacity(list.rows.len());
         for (index, row) in list.rows.into_iter().enumerate() {
-            if is_blank(&normalize(&row.project)) {
+            if is_blank(&canonical_name(ecosystem, &row.project)) {
                 return Err(PopularError::EmptyName { index });
             }
             if ranked {
@@ -164,23 +190,32 @@ impl PopularIndex {
                 row.rank = Some(rank);
             }
         }
-        Ok(PopularIndex::from_ranked(rows.into_iter().filter_map(
-            |row| row.rank.map(|rank| (row.project, rank, row.download_count)),
-        )))
+        Ok(PopularIndex::from_ranked_for(
+            ecosystem,
+            rows.into_iter()
+                .filter_map(|row| row.rank.map(|rank| (row.project, rank, row.download_count))),
+        ))
     }
 
     /// Builds an index from `(name, rank, download_count)` triples.
     ///
-    /// Names are PEP 503 normalized; names without a letter or digit are
-    /// dropped; a name given
-    /// more than once keeps its best rank. Useful to build small indexes in
-    /// tests of other rules.
+    /// Names are PyPI names, PEP 503 normalized; names without a letter or
+    /// digit are dropped; a name given more than once keeps its best rank.
+    /// Useful to build small indexes in tests of other rules.
     pub fn from_ranked<S: AsRef<str>>(
+        rows: impl IntoIterator<Item = (S, u32, Option<u64>)>,
+    ) -> PopularIndex {
+        PopularIndex::from_ranked_for(Ecosystem::Pypi, rows)
+    }
+
+    /// [`PopularIndex::from_ranked`] for the names of `ecosystem`.
+    pub fn from_ranked_for<S: AsRef<str>>(
+        ecosystem: Ecosystem,
         rows: impl IntoIterator<Item = (S, u32, Option<u64>)>,
     ) -> PopularIndex {
         let mut best: HashMap<String, (u32, Option<u64>)> = HashMap::new();
         for (name, rank, download_count) in rows {
-            let name = normalize(name.as_ref());
+            let name = canonical_name(ecosystem, name.as_ref());
             if is_blank(&name) {
                 continue;
             }
@@ -194,7 +229,7 @@ impl PopularIndex {
         let mut entries: Vec<Entry> = best
             .into_iter()
             .map(|(name, (rank, download_count))| Entry {
-                compact: name.replace('-', ""),
+                compact: compact(&name),
                 name,
                 rank,
                 download_count,
@@ -213,9 +248,11 @@ impl PopularIndex {
             by_compact_len[len].push(position);
         }
         PopularIndex {
+            ecosystem,
             entries,
             by_name,
             by_compact_len,
+            similarity: OnceLock::new(),
         }
     }
 
@@ -231,12 +268,63 @@ impl PopularIndex {
         })
     }
 
-    /// The rank of a PEP 503 normalized name (1 = most downloaded), or
-    /// `None` when the name is not popular.
+    /// The npm snapshot shipped inside the binary (`data/npm-popular.json`),
+    /// parsed on first use.
+    pub fn shipped_npm() -> &'static PopularIndex {
+        static SHIPPED: OnceLock<PopularIndex> = OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            // As for PyPI: `shipped_npm_snapshot_parses` proves it parses.
+            PopularIndex::from_json_for(Ecosystem::Npm, SHIPPED_NPM)
+                .expect("embedded data/npm-popular.json parses")
+        })
+    }
+
+    /// The snapshot shipped for `ecosystem`.
+    pub fn shipped(ecosystem: Ecosystem) -> &'static PopularIndex {
+        match ecosystem {
+            Ecosystem::Pypi => PopularIndex::shipped_pypi(),
+            Ecosystem::Npm => PopularIndex::shipped_npm(),
+        }
+    }
+
+    /// Whose names the index holds.
+    pub fn ecosystem(&self) -> Ecosystem {
+        self.ecosystem
+    }
+
+    /// The rank of a canonical name (1 = most downloaded), or `None` when
+    /// the name is not popular.
     pub fn rank(&self, normalized_name: &str) -> Option<u32> {
         self.by_name
             .get(normalized_name)
             .map(|&position| self.entries[position].rank)
+    }
+
+    /// The downloads of a canonical name over the ranking's period, when
+    /// the name is popular and the source gave them (npm does, the PyPI
+    /// snapshot does not).
+    pub fn downloads(&self, normalized_name: &str) -> Option<u64> {
+        self.by_name
+            .get(normalized_name)
+            .and_then(|&position| self.entries[position].download_count)
+    }
+
+    /// `(canonical name, compact name, rank, downloads)` of the entry at
+    /// `position` (0 = most popular), for the similarity index.
+    pub(crate) fn entry(&self, position: usize) -> Option<(&str, &str, u32, Option<u64>)> {
+        self.entries.get(position).map(|entry| {
+            (
+                entry.name.as_str(),
+                entry.compact.as_str(),
+                entry.rank,
+                entry.download_count,
+            )
+        })
+    }
+
+    /// The typosquatting rule's look-up tables, built on first use.
+    pub(crate) fn similarity(&self) -> &SimilarityIndex {
+        self.similarity.get_or_init(|| SimilarityIndex::build(self))
     }
 
     /// How many names the index holds.
@@ -249,7 +337,7 @@ impl PopularIndex {
         self.entries.is_empty()
     }
 
-    /// Every `(normalized name, rank)`, most popular first.
+    /// Every `(canonical name, rank)`, most popular first.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         self.entries
             .iter()
@@ -304,6 +392,25 @@ impl PopularIndex {
     }
 }
 
+/// How `ecosystem` spells a package's identity: PEP 503 for PyPI
+/// (`Foo_Bar` is `foo-bar`), the name as published for npm, where case,
+/// separators and the `@scope/` are all part of the name.
+pub fn canonical_name(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Pypi => normalize(name),
+        Ecosystem::Npm => name.trim().to_owned(),
+    }
+}
+
+/// A name lowercased with its separators `-`, `_` and `.` removed: the
+/// form in which separator and case games disappear.
+pub fn compact(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// PEP 503: lowercase, every run of `-`, `_` and `.` becomes one `-`.
 ///
 /// A private copy so this file stands alone; the crate's own is
@@ -325,9 +432,9 @@ fn normalize(name: &str) -> String {
     out
 }
 
-/// Whether a normalized name has nothing but separators.
+/// Whether a canonical name has no letter or digit.
 fn is_blank(name: &str) -> bool {
-    name.chars().all(|c| c == '-')
+    !name.chars().any(char::is_alphanumeric)
 }
 
 /// A JSON string literal; serializing a `&str` cannot fail.
@@ -364,6 +471,23 @@ mod tests {
         assert!(index.len() > 10_000, "only {} names", index.len());
         assert!(!index.is_empty());
         assert_eq!(PopularIndex::shipped_pypi().len(), index.len());
+    }
+
+    #[test]
+    fn shipped_npm_snapshot_parses() {
+        let index = PopularIndex::from_json_for(Ecosystem::Npm, SHIPPED_NPM).expect("parses");
+        assert!(index.len() >= 15_000, "only {} names", index.len());
+        let npm = PopularIndex::shipped_npm();
+        assert_eq!(npm.ecosystem(), Ecosystem::Npm);
+        assert_eq!(npm.rank("semver"), Some(1));
+        assert!(npm
+            .downloads("semver")
+            .is_some_and(|count| count > 1_000_000));
+        // Kept as published: scopes, dots and case are part of the name.
+        assert!(npm.rank("@babel/core").is_some());
+        assert!(npm.rank("lodash.merge").is_some());
+        assert_eq!(npm.rank("lodash-merge"), None);
+        assert!(npm.rank("JSONStream").is_some());
     }
 
     #[test]

@@ -120,6 +120,7 @@ pub fn scan(
     files: &[Verified],
     meta: Option<&ProjectMetadata>,
     only_binary: bool,
+    npm_scripts_run: bool,
 ) -> Vec<Finding> {
     let limits = ArchiveLimits::default();
     let mut findings = Vec::new();
@@ -128,6 +129,9 @@ pub fn scan(
         let read = read_archive(&f.filename, &f.bytes, &limits);
         findings.extend(read.findings.iter().cloned());
         findings.extend(content::scan(&read.files));
+        if ecosystem == Ecosystem::Npm {
+            findings.extend(npm_scripts(&read.files, npm_scripts_run));
+        }
         if f.filename.ends_with(".whl") {
             wheel_files = Some(read.files);
         }
@@ -146,6 +150,34 @@ pub fn scan(
         ));
     }
     findings
+}
+
+/// Lifecycle scripts from the tarball's own `package.json` (what npm would
+/// run). When policy skips them they are reported with 0 points.
+fn npm_scripts(files: &[(String, Vec<u8>)], will_run: bool) -> Vec<Finding> {
+    let Some((_, pkg)) = files
+        .iter()
+        .filter(|(p, _)| p.matches('/').count() == 1 && p.ends_with("/package.json"))
+        .min_by_key(|(p, _)| !p.starts_with("package/"))
+    else {
+        return Vec::new();
+    };
+    let scripts: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice::<serde_json::Value>(pkg)
+            .ok()
+            .and_then(|v| serde_json::from_value(v.get("scripts")?.clone()).ok())
+            .unwrap_or_default();
+    let mut found = install_code::check_npm(&scripts);
+    if !will_run {
+        for f in &mut found {
+            f.points = 0;
+            f.evidence.push(
+                "skipped: npm runs with --ignore-scripts (allow with [npm] scripts = [\"name\"])"
+                    .into(),
+            );
+        }
+    }
+    found
 }
 
 #[cfg(test)]

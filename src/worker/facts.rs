@@ -3,7 +3,7 @@
 //! unknown with the reason why. Sources are asked concurrently.
 
 use super::Sources;
-use crate::ecosystem::{github, pypi::metadata, PackageId};
+use crate::ecosystem::{github, npm::packument, pypi::metadata, Ecosystem, PackageId};
 use crate::verdict::facts::{Facts, Lookup, ProjectMetadata};
 use crate::verdict::popular::PopularIndex;
 
@@ -15,10 +15,21 @@ pub async fn gather_facts(
     id: &PackageId,
 ) -> Facts {
     let popular_rank = popular.rank(&id.name);
+    let mut deprecated = None;
     let metadata = async {
-        match metadata::fetch_project(client, &sources.json_url, &id.name).await {
-            Ok(m) => Lookup::Found(m),
-            Err(e) => Lookup::Unknown(e),
+        match id.ecosystem {
+            Ecosystem::Pypi => {
+                match metadata::fetch_project(client, &sources.json_url, &id.name).await {
+                    Ok(m) => (Lookup::Found(m), None),
+                    Err(e) => (Lookup::Unknown(e), None),
+                }
+            }
+            Ecosystem::Npm => {
+                match packument::fetch(client, &sources.npm_registry, &id.name, &id.version).await {
+                    Ok((m, f)) => (Lookup::Found(m), f.deprecated),
+                    Err(e) => (Lookup::Unknown(e), None),
+                }
+            }
         }
     };
     let downloads = async {
@@ -28,15 +39,24 @@ pub async fn gather_facts(
                 "not asked: rank {rank} in the popular-package snapshot"
             ));
         }
-        if sources.downloads_url.is_empty() {
+        let template = match id.ecosystem {
+            Ecosystem::Pypi => &sources.downloads_url,
+            Ecosystem::Npm => &sources.npm_downloads_url,
+        };
+        if template.is_empty() {
             return Lookup::Unknown("no download statistics source configured".into());
         }
-        match metadata::fetch_downloads(client, &sources.downloads_url, &id.name).await {
+        let result = match id.ecosystem {
+            Ecosystem::Pypi => metadata::fetch_downloads(client, template, &id.name).await,
+            Ecosystem::Npm => npm_downloads(client, template, &id.name).await,
+        };
+        match result {
             Ok(n) => Lookup::Found(n),
             Err(e) => Lookup::Unknown(e.to_string()),
         }
     };
-    let (metadata, downloads) = tokio::join!(metadata, downloads);
+    let ((metadata, dep), downloads) = tokio::join!(metadata, downloads);
+    deprecated = deprecated.or(dep);
     let stars = match metadata.found().and_then(ProjectMetadata::github_repo) {
         None if metadata.found().is_some() => Lookup::Found(None),
         None => Lookup::Unknown("project metadata unavailable".into()),
@@ -62,6 +82,23 @@ pub async fn gather_facts(
         stars,
         advisories: None,
         artifact_findings: Vec::new(),
+        deprecated,
         now: time::OffsetDateTime::now_utc(),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct NpmDownloads {
+    downloads: u64,
+}
+
+/// Last-month downloads from an npm-style downloads API (`{"downloads": N}`).
+async fn npm_downloads(
+    client: &reqwest::Client,
+    template: &str,
+    name: &str,
+) -> Result<u64, crate::http::HttpError> {
+    let url = template.replace("{name}", name);
+    let d: NpmDownloads = crate::http::get_json(client, &url, &[]).await?;
+    Ok(d.downloads)
 }

@@ -35,6 +35,59 @@ pub struct Sources {
     pub github_token: Option<String>,
     /// Advisory sources (OSV API, offline database).
     pub advisories: AdvisorySources,
+    /// Upstream npm registry (ends in `/`; empty when not resolving npm).
+    pub npm_registry: String,
+    /// npm download statistics with `{name}` (empty: not asked).
+    pub npm_downloads_url: String,
+    /// npm packages whose lifecycle scripts will run (the rest are skipped).
+    pub npm_scripts_allowed: Vec<crate::verdict::policy::ListRule>,
+}
+
+impl Sources {
+    /// Sources from settings, for the upstream PyPI JSON API and npm registry in force.
+    pub fn new(
+        settings: &crate::config::Settings,
+        json_url: String,
+        npm_registry: String,
+    ) -> Sources {
+        Sources {
+            json_url,
+            downloads_url: settings.sources.downloads_url.clone(),
+            github_api_url: settings.sources.github_api_url.clone(),
+            github_token: settings.sources.github_token.clone(),
+            advisories: AdvisorySources::new(&settings.sources.osv_url, &settings.data_dir),
+            npm_registry,
+            npm_downloads_url: settings.sources.npm_downloads_url.clone(),
+            npm_scripts_allowed: settings.npm.scripts_allowed.clone(),
+        }
+    }
+}
+
+/// The popular-name lists of both ecosystems.
+#[derive(Debug, Clone, Copy)]
+pub struct PopularSets {
+    /// PyPI's.
+    pub pypi: &'static PopularIndex,
+    /// npm's.
+    pub npm: &'static PopularIndex,
+}
+
+impl PopularSets {
+    /// The lists in force for a data dir (refreshed snapshots win).
+    pub fn load(data_dir: &std::path::Path) -> PopularSets {
+        PopularSets {
+            pypi: crate::data::popular(crate::ecosystem::Ecosystem::Pypi, data_dir),
+            npm: crate::data::popular(crate::ecosystem::Ecosystem::Npm, data_dir),
+        }
+    }
+
+    /// The list of `ecosystem`.
+    pub fn of(&self, ecosystem: crate::ecosystem::Ecosystem) -> &'static PopularIndex {
+        match ecosystem {
+            crate::ecosystem::Ecosystem::Pypi => self.pypi,
+            crate::ecosystem::Ecosystem::Npm => self.npm,
+        }
+    }
 }
 
 /// Why a scan ended without a verdict (the claim is released for a retry).
@@ -61,7 +114,7 @@ pub struct Worker {
     client: reqwest::Client,
     sources: Sources,
     policy: Policy,
-    popular: &'static PopularIndex,
+    popular: PopularSets,
     lease: Duration,
     prefetched: advisories::Prefetched,
 }
@@ -74,7 +127,7 @@ impl Worker {
         client: reqwest::Client,
         sources: Sources,
         policy: Policy,
-        popular: &'static PopularIndex,
+        popular: PopularSets,
         lease: Duration,
     ) -> Worker {
         Worker {
@@ -121,7 +174,12 @@ impl Worker {
     async fn scan_inner(&self, req: &ScanRequest) -> Result<Verdict, ScanError> {
         let id = &req.id;
         let (mut facts, adv) = tokio::join!(
-            facts::gather_facts(&self.client, &self.sources, self.popular, id),
+            facts::gather_facts(
+                &self.client,
+                &self.sources,
+                self.popular.of(id.ecosystem),
+                id
+            ),
             advisories::lookup(&self.client, &self.sources.advisories, &self.prefetched, id)
         );
         facts.advisories = adv;
@@ -133,7 +191,7 @@ impl Worker {
         let block: Vec<_> = block.into_iter().map(|e| e.rule).collect();
         let ctx = Context {
             policy: &self.policy,
-            popular: self.popular,
+            popular: self.popular.of(id.ecosystem),
             allow: &allow,
             block: &block,
         };
@@ -155,12 +213,18 @@ impl Worker {
                 }
                 Ok(files) if explicitly_allowed => (early, files),
                 Ok(files) => {
+                    let scripts_run = self
+                        .sources
+                        .npm_scripts_allowed
+                        .iter()
+                        .any(|r| r.matches(id));
                     facts.artifact_findings = artifacts::scan(
                         id.ecosystem,
                         &id.version,
                         &files,
                         facts.metadata.found(),
                         self.policy.only_binary,
+                        scripts_run,
                     );
                     (verdict::verdict(id, &facts, &ctx), files)
                 }

@@ -13,6 +13,7 @@
 //! its own copy of it.
 #![allow(dead_code)]
 
+pub mod npm_upstream;
 pub mod upstream;
 
 use std::ffi::OsStr;

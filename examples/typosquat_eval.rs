@@ -1,0 +1,208 @@
+//! Measures the typosquatting rule on the labelled dev set made by
+//! `scripts/make_devset.py`: recall on defensive/self-declared squats,
+//! false flags on popular and on less popular real names, and coverage per
+//! transformation on the synthetic variants.
+//!
+//! Run: `cargo run --release --example typosquat_eval -- data/devset/`
+//! (add `-v` to list every miss and false flag).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use secpip::ecosystem::Ecosystem;
+use secpip::verdict::popular::PopularIndex;
+use secpip::verdict::typosquat::{check, Similar, TyposquatConfig};
+
+/// Rows of a dev-set TSV (header skipped), split on tabs.
+fn rows(dir: &Path, file: &str) -> Result<Vec<Vec<String>>, String> {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .skip(1)
+        .filter(|line| !line.is_empty())
+        .map(|line| line.split('\t').map(str::to_owned).collect())
+        .collect())
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "n/a".to_owned();
+    }
+    format!("{:.2}%", 100.0 * part as f64 / whole as f64)
+}
+
+fn show(found: &[Similar]) -> String {
+    let parts: Vec<String> = found
+        .iter()
+        .map(|s| format!("{} (#{}, {})", s.name, s.rank, s.transformation))
+        .collect();
+    parts.join("; ")
+}
+
+/// Evaluates one ecosystem; returns whether every target was met.
+fn evaluate(
+    dir: &Path,
+    ecosystem: Ecosystem,
+    cfg: &TyposquatConfig,
+    verbose: bool,
+) -> Result<bool, String> {
+    let label = match ecosystem {
+        Ecosystem::Pypi => "pypi",
+        Ecosystem::Npm => "npm",
+    };
+    let started = std::time::Instant::now();
+    let popular = PopularIndex::shipped(ecosystem);
+    let _ = check(ecosystem, "warm-up", popular, cfg);
+    let built = started.elapsed();
+    let flag = |name: &str| check(ecosystem, name, popular, cfg);
+    println!(
+        "== {label} ({} popular names, targets = top {}; parsed and indexed in {} ms)",
+        popular.len(),
+        cfg.max_target_rank,
+        built.as_millis()
+    );
+
+    // Positives: flagged *as the labelled target*.
+    let positives = rows(dir, &format!("{label}-positives.tsv"))?;
+    let (mut hit, mut in_reach, mut hit_in_reach) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for row in &positives {
+        let (name, target) = (&row[0], &row[1]);
+        let rank: u32 = row[2].parse().unwrap_or(u32::MAX);
+        let found = flag(name);
+        let ok = found.iter().any(|s| &s.name == target);
+        hit += usize::from(ok);
+        if rank <= cfg.max_target_rank {
+            in_reach += 1;
+            hit_in_reach += usize::from(ok);
+        }
+        if !ok {
+            misses.push(format!(
+                "  miss {name} -> {target} (#{rank}) got [{}]",
+                show(&found)
+            ));
+        }
+    }
+    println!(
+        "recall (defensive squats, labelled target): {hit}/{} = {}; target within top {}: {hit_in_reach}/{in_reach} = {}",
+        positives.len(),
+        percent(hit, positives.len()),
+        cfg.max_target_rank,
+        percent(hit_in_reach, in_reach)
+    );
+    if verbose {
+        misses.iter().for_each(|line| println!("{line}"));
+    }
+
+    // Negatives.
+    let mut ok = in_reach == 0 || hit_in_reach * 100 >= in_reach * 95;
+    for (file, limit) in [("top2000", 0.0), ("less-popular", 0.5)] {
+        let names = rows(dir, &format!("{label}-{file}.tsv"))?;
+        let flagged: Vec<(String, Vec<Similar>)> = names
+            .iter()
+            .map(|row| (row[0].clone(), flag(&row[0])))
+            .filter(|(_, found)| !found.is_empty())
+            .collect();
+        let rate = 100.0 * flagged.len() as f64 / names.len().max(1) as f64;
+        ok &= rate <= limit;
+        println!(
+            "false flags ({file}): {}/{} = {} (target <= {limit}%)",
+            flagged.len(),
+            names.len(),
+            percent(flagged.len(), names.len())
+        );
+        if verbose {
+            for (name, found) in &flagged {
+                println!("  flag {name}: {}", show(found));
+            }
+        }
+    }
+
+    // Synthetic coverage per transformation family.
+    let synthetic = rows(dir, &format!("{label}-synthetic.tsv"))?;
+    let mut families: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut synthetic_misses = Vec::new();
+    for row in &synthetic {
+        let (name, target, family) = (&row[0], &row[1], row[3].as_str());
+        let found = flag(name);
+        let hit = found.iter().any(|s| &s.name == target);
+        let entry = families.entry(family).or_default();
+        entry.0 += usize::from(hit);
+        entry.1 += 1;
+        if !hit {
+            synthetic_misses.push(format!(
+                "  miss {family}: {name} -> {target} got [{}]",
+                show(&found)
+            ));
+        }
+    }
+    let total: (usize, usize) = families
+        .values()
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    println!(
+        "synthetic variants of the top 1,000: {}/{} = {}",
+        total.0,
+        total.1,
+        percent(total.0, total.1)
+    );
+    for (family, (hit, all)) in &families {
+        println!("  {family:<20} {hit:>5}/{all:<5} {}", percent(*hit, *all));
+    }
+    if verbose {
+        synthetic_misses
+            .iter()
+            .take(60)
+            .for_each(|line| println!("{line}"));
+    }
+    Ok(ok)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "-v" || a == "--verbose");
+    let dir = args
+        .iter()
+        .enumerate()
+        .find(|(at, a)| !a.starts_with('-') && (*at == 0 || args[at - 1] != "--max-target-rank"))
+        .map(|(_, a)| a)
+        .map_or_else(
+            || Path::new("data/devset").to_path_buf(),
+            |d| Path::new(d).to_path_buf(),
+        );
+    // `--max-target-rank N` shows the recall/false-flag trade-off.
+    let mut cfg = TyposquatConfig::default();
+    if let Some(at) = args.iter().position(|a| a == "--max-target-rank") {
+        match args.get(at + 1).and_then(|n| n.parse().ok()) {
+            Some(rank) => cfg.max_target_rank = rank,
+            None => {
+                eprintln!("typosquat_eval: --max-target-rank needs a number");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut all_ok = true;
+    for ecosystem in [Ecosystem::Pypi, Ecosystem::Npm] {
+        match evaluate(&dir, ecosystem, &cfg, verbose) {
+            Ok(ok) => all_ok &= ok,
+            Err(error) => {
+                eprintln!("typosquat_eval: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    println!(
+        "{}",
+        if all_ok {
+            "all targets met"
+        } else {
+            "some targets missed"
+        }
+    );
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,240 @@
+//! Spelling errors: popular names one or two edits away, where swapping
+//! two adjacent characters counts as one edit (optimal string alignment,
+//! "Damerau"), compared with separators and case removed.
+//!
+//! The tolerated distance grows with the length of the name: at four
+//! characters nearly every string is one edit from some popular name, at
+//! ten two edits are still a deliberate look-alike.
+
+use super::names::{is_separator, keyboard_neighbours, letter_set, look_alike_chars, Query};
+use super::{Found, Kind};
+
+/// Below this many characters (separators not counted) a name is short:
+/// nearly every short string is one edit from *some* popular name, so
+/// only the most popular count (see [`super::TyposquatConfig::weak_max_target_rank`]).
+const SHORT: usize = 5;
+
+/// Popular names within the tolerated distance of the checked name.
+pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
+    let name = query.compact.as_bytes();
+    let len = name.len();
+    let reach = found.reach(len);
+    if reach == 0 {
+        return;
+    }
+    let letters = letter_set(&query.compact);
+    let max_rank = found.max_rank();
+    for target_len in len.saturating_sub(reach)..=len + reach {
+        let limit = found.reach(len.min(target_len));
+        if len.abs_diff(target_len) > limit {
+            continue;
+        }
+        let bucket = found.similarity().bucket(target_len);
+        for candidate in bucket.iter().take_while(|c| c.rank <= max_rank) {
+            if (letters ^ candidate.letters).count_ones() as usize > 2 * limit {
+                continue;
+            }
+            let target = candidate.text.as_bytes();
+            let Some(distance) = osa(name, target, limit) else {
+                continue;
+            };
+            if distance == 0 {
+                continue; // Same compact form: the separator/affix rules' case.
+            }
+            let Some(full) = found.name_at(candidate.position) else {
+                continue;
+            };
+            let (kind, mut phrase) = describe(name, target, distance);
+            if kind == Kind::Version {
+                continue; // `web3`/`web4`: the version rule decides.
+            }
+            let slip = matches!(kind, Kind::Omitted | Kind::Swap | Kind::Repeated);
+            if !candidate.stripped
+                && !slip
+                && !typo_not_family(&query.lower, &full.to_lowercase(), found)
+            {
+                continue;
+            }
+            // Rarer shapes of error need a more popular target: weak edits,
+            // short names, and slips on the first letter (which a typist
+            // sees best), swaps excepted.
+            let short = len.min(target_len) < SHORT;
+            let at_start = name.first() != target.first() && kind != Kind::Swap;
+            if (kind.is_weak() || short || at_start) && candidate.rank > found.weak_max_rank() {
+                continue;
+            }
+            if kind.is_weak() && name.first() != target.first() {
+                // Misspellings rarely touch the first letter; slips of the
+                // hand (swap, omission, repetition, neighbour key) may.
+                continue;
+            }
+            if candidate.stripped {
+                phrase.push_str(", and a word dropped");
+            }
+            found.add(candidate.position, kind, || phrase);
+        }
+    }
+}
+
+/// Whether `a` and `b` are at most `limit` edits apart.
+pub(super) fn within(a: &str, b: &str, limit: usize) -> bool {
+    osa(a.as_bytes(), b.as_bytes(), limit).is_some()
+}
+
+/// Longest name compared with the stack buffers below; longer names fall
+/// back to `strsim`.
+const STACK: usize = 64;
+
+/// Optimal-string-alignment distance of `a` and `b` when it is at most
+/// `limit`, else `None`. Stops as soon as a whole row exceeds `limit`.
+pub(super) fn osa(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    if b.len() >= STACK {
+        let distance =
+            strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
+        return (distance <= limit).then_some(distance);
+    }
+    let width = b.len() + 1;
+    let mut before = [0usize; STACK];
+    let mut previous = [0usize; STACK];
+    let mut current = [0usize; STACK];
+    for (j, cell) in previous.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > limit {
+            return None;
+        }
+        before[..width].copy_from_slice(&previous[..width]);
+        previous[..width].copy_from_slice(&current[..width]);
+    }
+    let distance = previous[b.len()];
+    (distance <= limit).then_some(distance)
+}
+
+/// Tells a typo from a family member. Names built of the same words but
+/// one are a family when that one word is itself a word of some popular
+/// name (`pytest-cpu` and `pytest-cov`, `mypy-boto3-sns` and
+/// `mypy-boto3-sqs`, `jest-nock` and `jest-mock`), unless it is the
+/// target's word with an `s` added or removed (`request-oauthlib`); a
+/// typo makes a word nobody uses (`google-cloud-cor`). Names that differ
+/// by a whole word (`markdown-it-ts`, `q-retry`) are a family too.
+fn typo_not_family(name: &str, target: &str, found: &Found<'_>) -> bool {
+    let words: Vec<&str> = name.split(is_separator).filter(|w| !w.is_empty()).collect();
+    let target_words: Vec<&str> = target
+        .split(is_separator)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len().abs_diff(target_words.len()) == 1 {
+        let (long, short) = if words.len() > target_words.len() {
+            (&words, &target_words)
+        } else {
+            (&target_words, &words)
+        };
+        let whole_word = (0..long.len()).any(|skip| {
+            long.iter()
+                .enumerate()
+                .filter(|(at, _)| *at != skip)
+                .map(|(_, word)| word)
+                .eq(short.iter())
+        });
+        return !whole_word;
+    }
+    if words.len() < 2 || words.len() != target_words.len() {
+        return true;
+    }
+    let mut differing = words
+        .iter()
+        .zip(&target_words)
+        .filter(|(word, target_word)| word != target_word);
+    match (differing.next(), differing.next()) {
+        (Some((word, target_word)), None) => {
+            let plural = word.strip_suffix('s') == Some(*target_word)
+                || target_word.strip_suffix('s') == Some(*word);
+            plural || !found.similarity().is_word(word)
+        }
+        _ => true,
+    }
+}
+
+/// What turned `target` into `name`, `distance` edits apart.
+fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
+    if distance > 1 {
+        let phrase = if name.len() == target.len() + 2 {
+            "two extra characters"
+        } else if name.len() + 2 == target.len() {
+            "two characters missing"
+        } else {
+            "two characters changed"
+        };
+        return (Kind::TwoEdits, phrase.to_owned());
+    }
+    let first = name.iter().zip(target).take_while(|(a, b)| a == b).count();
+    let char_at = |text: &[u8], at: usize| text.get(at).map_or('?', |&b| char::from(b));
+    if name.len() == target.len() + 1 {
+        let extra = name[first];
+        if first == target.len() && extra.is_ascii_digit() {
+            return (
+                Kind::Version,
+                format!("added version number '{}'", char::from(extra)),
+            );
+        }
+        if first == target.len() && extra == b's' {
+            return (Kind::Plural, "added plural 's'".to_owned());
+        }
+        let repeated =
+            (first > 0 && name[first - 1] == extra) || name.get(first + 1) == Some(&extra);
+        return if repeated {
+            (
+                Kind::Repeated,
+                format!("repeated character '{}'", char::from(extra)),
+            )
+        } else {
+            (
+                Kind::Extra,
+                format!("extra character '{}'", char::from(extra)),
+            )
+        };
+    }
+    if name.len() + 1 == target.len() {
+        if first == name.len() && target[first].is_ascii_digit() {
+            return (Kind::Version, "dropped the version number".to_owned());
+        }
+        return (
+            Kind::Omitted,
+            format!("omitted character '{}'", char_at(target, first)),
+        );
+    }
+    let swapped = first + 1 < name.len()
+        && name[first] == target[first + 1]
+        && name[first + 1] == target[first];
+    if swapped && name[first + 2..] == target[first + 2..] {
+        return (Kind::Swap, "swapped adjacent characters".to_owned());
+    }
+    let (got, was) = (name[first], target[first]);
+    let pair = format!("'{}' for '{}'", char::from(got), char::from(was));
+    if got.is_ascii_digit() && was.is_ascii_digit() {
+        (Kind::Version, format!("changed the version number: {pair}"))
+    } else if look_alike_chars(got, was) {
+        (Kind::LookAlike, format!("look-alike character {pair}"))
+    } else if keyboard_neighbours(got, was) {
+        (Kind::Keyboard, format!("keyboard slip: {pair}"))
+    } else {
+        (Kind::Changed, format!("one character changed: {pair}"))
+    }
+}

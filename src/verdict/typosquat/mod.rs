@@ -1,0 +1,387 @@
+//! Name similarity to popular packages (typosquatting), rule v2.
+//!
+//! Attackers publish packages whose names are one slip of the keyboard away
+//! from a popular one (`reqeusts`, `djnago`), read the same at a glance
+//! (`rnatplotlib`, `python_dateutil`, `lodash-merge` for `lodash.merge`),
+//! dress a popular name up as an official-looking variant
+//! (`python-requests`, `requests2`, `lodash.js`), or take a popular npm
+//! scope's look-alike (`@bable/core`), and wait for someone to type it.
+//! This module answers one question: which popular packages does a name
+//! imitate, and how?
+//!
+//! Why it looks the way it does:
+//!
+//! * **Popularity decides, on both sides.** Only names in the top
+//!   [`TyposquatConfig::max_target_rank`] are worth imitating, and a name
+//!   that is itself that popular is never a squat (popular packages
+//!   legitimately resemble each other: `boto`/`boto3`). A less popular
+//!   name that *is* in the list is suspicious only when its target is
+//!   [`TyposquatConfig::min_popularity_ratio`] times more popular.
+//! * **Each game disappears in one form of the name** (see `names.rs`), so
+//!   most checks are hash look-ups in tables built once per list
+//!   ([`SimilarityIndex`]); only real misspellings need an edit distance,
+//!   searched in length buckets (see `distance.rs`). A check costs a few
+//!   microseconds.
+//! * **The ecosystem's own idea of "same name" is respected.** On PyPI,
+//!   `Foo_Bar` *is* `foo-bar` (PEP 503), so only a different separator
+//!   *placement* is a game; on npm every separator and the case are part of
+//!   the name, so `lodash-merge` imitates `lodash.merge`. An npm scope is
+//!   owned: nothing inside `@babel/` imitates `@babel/core`, but `@bable/`
+//!   does.
+//! * **Relations that explain a likeness lower the score**: a package by
+//!   the same maintainers as the popular one ([`Hints::same_owner`]).
+
+mod distance;
+mod index;
+mod names;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+pub use index::SimilarityIndex;
+
+use serde::{Deserialize, Serialize};
+
+use super::popular::{canonical_name, PopularIndex};
+use crate::ecosystem::Ecosystem;
+use names::{split_scope, Query};
+
+/// One popular package a name resembles, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Similar {
+    /// The popular package's canonical name (PEP 503 for PyPI, as published
+    /// for npm).
+    pub name: String,
+    /// Its download rank (1 = most downloaded).
+    pub rank: u32,
+    /// What turns the popular name into the checked one, as a short phrase
+    /// ("swapped adjacent characters", "added prefix 'python'", …).
+    pub transformation: String,
+}
+
+impl Similar {
+    /// The hint shown to a user: `did you mean 'requests'?`.
+    pub fn did_you_mean(&self) -> String {
+        format!("did you mean '{}'?", self.name)
+    }
+}
+
+/// The kind of game a name plays, as a stable kebab-case code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Separators added, removed or changed (`pythondateutil`).
+    Separators,
+    /// Only the case differs (npm: `jsonstream` for `JSONStream`).
+    Case,
+    /// Look-alike glyphs (`rn`/`m`, `vv`/`w`, `l`/`1`/`i`, `0`/`o`).
+    LookAlike,
+    /// The same words in another order (`dateutil-python`).
+    WordOrder,
+    /// A meaningless word added or removed (`python-`, `-py`, `-js`, `node-`).
+    Affix,
+    /// A version number added, removed or changed (`requests2`).
+    Version,
+    /// Two adjacent characters swapped.
+    Swap,
+    /// One character left out.
+    Omitted,
+    /// One character typed twice.
+    Repeated,
+    /// One character added.
+    Extra,
+    /// An `s` added at the end (`taskgroups` for `taskgroup`).
+    Plural,
+    /// One character replaced by a keyboard neighbour.
+    Keyboard,
+    /// One character replaced.
+    Changed,
+    /// Two edits, in a long name.
+    TwoEdits,
+    /// An npm scope imitated (`@bable/core`).
+    Scope,
+}
+
+impl Kind {
+    /// Edits that are not typical slips of the hand (an arbitrary
+    /// character replaced or added, two edits): by chance, many real names
+    /// are that close to *some* popular name, so they count only against
+    /// the most popular ([`TyposquatConfig::weak_max_target_rank`]).
+    pub fn is_weak(self) -> bool {
+        matches!(self, Kind::Changed | Kind::Extra | Kind::TwoEdits)
+    }
+
+    /// How strongly this game alone suggests a squat, 0–100.
+    pub fn base_score(self) -> u8 {
+        match self {
+            Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
+            Kind::Swap | Kind::Omitted | Kind::Repeated | Kind::Keyboard => 85,
+            Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
+            Kind::Affix | Kind::Version => 70,
+            Kind::TwoEdits => 60,
+        }
+    }
+}
+
+/// A [`Similar`] with its kind and score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Match {
+    /// The popular package and the transformation.
+    pub similar: Similar,
+    /// The kind of game.
+    pub kind: Kind,
+    /// [`Kind::base_score`], lowered by [`Hints`]; 0–100.
+    pub score: u8,
+}
+
+/// Tuning of the typosquatting rule; policy can set every field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TyposquatConfig {
+    /// Only packages ranked this high or better are targets, and a name
+    /// ranked this high is never a squat (default 5000).
+    pub max_target_rank: u32,
+    /// A popular-listed name ranked below `max_target_rank` is a squat only
+    /// if its target is this many times more popular (by downloads when
+    /// both are known, else by rank; default 10).
+    pub min_popularity_ratio: u32,
+    /// Targets of weak edits ([`Kind::is_weak`]), and of any edit of a
+    /// name under six characters, must rank this high (default 500).
+    pub weak_max_target_rank: u32,
+    /// Names shorter than this (characters, separators not counted) are
+    /// never compared by edit distance (default 4): at that length nearly
+    /// every name is one edit from a popular one.
+    pub min_len: usize,
+    /// From this length on (separators not counted) two edits are
+    /// tolerated, below it one (default 9).
+    pub two_edit_min_len: usize,
+    /// Matches scoring below this are dropped (default 50).
+    pub min_score: u8,
+    /// At most this many similar packages are returned (default 5).
+    pub max_results: usize,
+}
+
+impl Default for TyposquatConfig {
+    fn default() -> Self {
+        TyposquatConfig {
+            max_target_rank: 5000,
+            weak_max_target_rank: 500,
+            min_popularity_ratio: 10,
+            min_len: 4,
+            two_edit_min_len: 9,
+            min_score: 50,
+            max_results: 5,
+        }
+    }
+}
+
+/// Facts about the checked package that explain a likeness away, when the
+/// caller has them (from registry metadata).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// Downloads of the checked package over the popular list's period
+    /// (npm: a month), compared with the target's for
+    /// [`TyposquatConfig::min_popularity_ratio`].
+    pub downloads: Option<u64>,
+    /// Popular names published by the same maintainers or organization as
+    /// the checked package (`types-foo` by the author of `foo`); a match
+    /// on one of them loses [`SAME_OWNER_PENALTY`] points.
+    pub same_owner: &'a [String],
+}
+
+/// Points a match loses when the target has the same owner.
+pub const SAME_OWNER_PENALTY: u8 = 60;
+
+/// Smallest base name a separated affix is stripped down to (`py-six`).
+const MIN_AFFIX_BASE: usize = 3;
+
+/// Smallest base name a glued affix (`pyrequests`) or a version number is
+/// stripped down to: short names glued to `py` or a digit are too often
+/// real, unrelated projects.
+const MIN_BARE_AFFIX_BASE: usize = 4;
+
+/// Returns the popular packages `name` imitates, best match first (empty
+/// when none, or when `name` is itself popular). Uses
+/// [`TyposquatConfig::default`] and the index's ecosystem.
+pub fn similar_packages(name: &str, popular: &PopularIndex) -> Vec<Similar> {
+    similar_packages_with(name, popular, &TyposquatConfig::default())
+}
+
+/// [`similar_packages`] with explicit tuning.
+pub fn similar_packages_with(
+    name: &str,
+    popular: &PopularIndex,
+    config: &TyposquatConfig,
+) -> Vec<Similar> {
+    check(popular.ecosystem(), name, popular, config)
+}
+
+/// The popular packages of `ecosystem` (listed in `popular`) that `name`
+/// imitates, best match first. `name` may be given as typed: it is made
+/// canonical for the ecosystem first.
+pub fn check(
+    ecosystem: Ecosystem,
+    name: &str,
+    popular: &PopularIndex,
+    cfg: &TyposquatConfig,
+) -> Vec<Similar> {
+    check_with_hints(ecosystem, name, popular, cfg, &Hints::default())
+        .into_iter()
+        .map(|found| found.similar)
+        .collect()
+}
+
+/// [`check`] with what the caller knows about the checked package, and
+/// each match's kind and score.
+pub fn check_with_hints(
+    ecosystem: Ecosystem,
+    name: &str,
+    popular: &PopularIndex,
+    cfg: &TyposquatConfig,
+    hints: &Hints<'_>,
+) -> Vec<Match> {
+    let canonical = canonical_name(ecosystem, name);
+    let own_rank = popular.rank(&canonical);
+    if own_rank.is_some_and(|rank| rank <= cfg.max_target_rank) {
+        return Vec::new();
+    }
+    let query = Query::new(canonical);
+    if query.scope.is_none() && query.compact.chars().count() < cfg.min_len {
+        return Vec::new();
+    }
+    let mut found = Found {
+        query: &query,
+        popular,
+        similarity: popular.similarity(),
+        cfg,
+        own_rank,
+        own_downloads: hints
+            .downloads
+            .or_else(|| popular.downloads(&query.canonical)),
+        matches: Vec::new(),
+    };
+    // Most specific explanation first: a target keeps its best-scoring one.
+    rules::separators_and_case(&query, &mut found);
+    rules::look_alikes(&query, &mut found);
+    rules::scope_games(&query, &mut found);
+    rules::reordered_words(&query, &mut found);
+    rules::affixes(ecosystem, &query, &mut found);
+    rules::version_digits(&query, &mut found);
+    if query.scope.is_none() {
+        distance::near_misses(&query, &mut found);
+    }
+    found.finish(hints)
+}
+
+/// The matches found so far for one checked name.
+pub(super) struct Found<'a> {
+    query: &'a Query,
+    popular: &'a PopularIndex,
+    similarity: &'a SimilarityIndex,
+    cfg: &'a TyposquatConfig,
+    own_rank: Option<u32>,
+    own_downloads: Option<u64>,
+    /// (position in the popular index, kind, transformation).
+    matches: Vec<(u32, Kind, String)>,
+}
+
+impl<'a> Found<'a> {
+    fn similarity(&self) -> &'a SimilarityIndex {
+        self.similarity
+    }
+
+    fn name_at(&self, position: u32) -> Option<&'a str> {
+        self.popular.entry(position as usize).map(|entry| entry.0)
+    }
+
+    fn max_rank(&self) -> u32 {
+        self.cfg.max_target_rank
+    }
+
+    fn weak_max_rank(&self) -> u32 {
+        self.cfg.weak_max_target_rank
+    }
+
+    /// Edits tolerated between names of `len` characters.
+    fn reach(&self, len: usize) -> usize {
+        if len < self.cfg.min_len {
+            0
+        } else if len < self.cfg.two_edit_min_len {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// Records a target when it is popular enough, far more popular than
+    /// the checked name, not in the checked name's own npm scope, and not
+    /// already explained better.
+    fn add(&mut self, position: u32, kind: Kind, transformation: impl FnOnce() -> String) {
+        let Some((target, _, rank, downloads)) = self.popular.entry(position as usize) else {
+            return;
+        };
+        if target == self.query.canonical || rank > self.cfg.max_target_rank {
+            return;
+        }
+        if let Some(scope) = &self.query.scope {
+            if split_scope(&target.to_lowercase()).0 == Some(scope.as_str()) {
+                return;
+            }
+        }
+        if !self.far_more_popular(rank, downloads) {
+            return;
+        }
+        match self.matches.iter_mut().find(|m| m.0 == position) {
+            Some(seen) if seen.1.base_score() >= kind.base_score() => {}
+            Some(seen) => *seen = (position, kind, transformation()),
+            None => self.matches.push((position, kind, transformation())),
+        }
+    }
+
+    /// Whether a target of this rank and downloads is far more popular than
+    /// the checked name (always, when the checked name is not listed and
+    /// its downloads are unknown: it is below the list's floor).
+    fn far_more_popular(&self, rank: u32, downloads: Option<u64>) -> bool {
+        let ratio = u64::from(self.cfg.min_popularity_ratio);
+        match (downloads, self.own_downloads) {
+            (Some(target), Some(own)) => target >= own.saturating_mul(ratio),
+            _ => self
+                .own_rank
+                .is_none_or(|own| u64::from(own) >= u64::from(rank) * ratio),
+        }
+    }
+
+    /// Scores, filters, sorts (best score, then best rank) and cuts.
+    fn finish(self, hints: &Hints<'_>) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::with_capacity(self.matches.len());
+        for (position, kind, transformation) in self.matches {
+            let Some((name, _, rank, _)) = self.popular.entry(position as usize) else {
+                continue;
+            };
+            let mut score = kind.base_score();
+            if hints.same_owner.iter().any(|owned| owned == name) {
+                score = score.saturating_sub(SAME_OWNER_PENALTY);
+            }
+            if score < self.cfg.min_score {
+                continue;
+            }
+            out.push(Match {
+                similar: Similar {
+                    name: name.to_owned(),
+                    rank,
+                    transformation,
+                },
+                kind,
+                score,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.similar.rank.cmp(&b.similar.rank))
+                .then_with(|| a.similar.name.cmp(&b.similar.name))
+        });
+        out.truncate(self.cfg.max_results);
+        out
+    }
+}

@@ -1,0 +1,165 @@
+//! The forms in which two names are compared.
+//!
+//! A squat hides its difference from the popular name in a place the eye
+//! skips: separators and case (`python_dateutil`, `JSONstream`), glyphs
+//! that look alike (`rn`/`m`, `l`/`1`/`I`, `0`/`o`), the order of words
+//! (`dateutil-python`), or a version number (`urllib4`). Each of those games
+//! disappears in one *form* of the name, so the rule compares forms by hash
+//! look-up, and the popular side is computed once in
+//! [`super::SimilarityIndex`].
+
+use crate::verdict::popular::compact;
+
+/// A checked name, in every form the rule compares.
+#[derive(Debug)]
+pub(super) struct Query {
+    /// The name as the ecosystem identifies it (PEP 503 for PyPI, as
+    /// published for npm).
+    pub canonical: String,
+    /// Lowercased canonical name.
+    pub lower: String,
+    /// npm scope without `@` (lowercased), when the name is scoped.
+    pub scope: Option<String>,
+    /// [`compact`] of the name without its scope (`@babel/core` → `core`).
+    pub compact: String,
+}
+
+impl Query {
+    /// Splits a canonical name into its forms.
+    pub fn new(canonical: String) -> Query {
+        let lower = canonical.to_lowercase();
+        let (scope, bare) = split_scope(&lower);
+        let scope = scope.map(str::to_owned);
+        let compact = compact(bare);
+        Query {
+            canonical,
+            lower,
+            scope,
+            compact,
+        }
+    }
+}
+
+/// `@scope/name` → (`Some("scope")`, `name`); anything else → (`None`, name).
+pub(super) fn split_scope(name: &str) -> (Option<&str>, &str) {
+    if let Some(rest) = name.strip_prefix('@') {
+        if let Some((scope, bare)) = rest.split_once('/') {
+            return (Some(scope), bare);
+        }
+    }
+    (None, name)
+}
+
+/// Whether a character separates words in a package name.
+pub(super) fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '.')
+}
+
+/// The words of a name (`python-date_util` → `python`, `date`, `util`).
+pub(super) fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(is_separator).filter(|word| !word.is_empty())
+}
+
+/// The words sorted and joined by a space, for names of two words or more:
+/// equal for `python-dateutil` and `dateutil-python`.
+pub(super) fn word_set(name: &str) -> Option<String> {
+    let mut all: Vec<&str> = words(name).collect();
+    if all.len() < 2 {
+        return None;
+    }
+    all.sort_unstable();
+    Some(all.join(" "))
+}
+
+/// A compact name with look-alike glyphs folded onto one: `rn` → `m`,
+/// `vv` → `w`, `1`/`i`/`!`/`|` → `l`, `0` → `o`. Equal for `rnatpl0tlib`
+/// and `matplotlib`.
+pub(super) fn skeleton(compact: &str) -> String {
+    let bytes = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let pair = bytes.get(at..at + 2);
+        if pair == Some(b"rn") {
+            out.push('m');
+            at += 2;
+            continue;
+        }
+        if pair == Some(b"vv") {
+            out.push('w');
+            at += 2;
+            continue;
+        }
+        match bytes[at] {
+            b'1' | b'i' | b'!' | b'|' => out.push('l'),
+            b'0' => out.push('o'),
+            byte if byte.is_ascii() => out.push(char::from(byte)),
+            _ => {
+                // Not ASCII: copy the whole character.
+                let rest = &compact[at..];
+                let c = rest.chars().next().unwrap_or('?');
+                out.push(c);
+                at += c.len_utf8();
+                continue;
+            }
+        }
+        at += 1;
+    }
+    out
+}
+
+/// A compact name without its trailing version number (`urllib3` →
+/// `urllib`), and that number.
+pub(super) fn split_version(compact: &str) -> (&str, &str) {
+    let base = compact.trim_end_matches(|c: char| c.is_ascii_digit());
+    (base, &compact[base.len()..])
+}
+
+/// The set of letters and digits in `text`, as bits (any other byte is one
+/// shared bit). One edit changes at most two bits, so the number of
+/// differing bits halved is a lower bound of the edit distance.
+pub(super) fn letter_set(text: &str) -> u64 {
+    text.bytes().fold(0, |set, byte| {
+        let bit = match byte {
+            b'a'..=b'z' => byte - b'a',
+            b'0'..=b'9' => 26 + byte - b'0',
+            _ => 63,
+        };
+        set | 1 << bit
+    })
+}
+
+/// QWERTY rows, for "keyboard neighbour" explanations.
+const KEYBOARD: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+
+/// Whether two keys sit next to each other on a QWERTY keyboard (same
+/// row, or the row above/below at the same or next position).
+pub(super) fn keyboard_neighbours(a: u8, b: u8) -> bool {
+    let find = |key: u8| {
+        KEYBOARD.iter().enumerate().find_map(|(row, keys)| {
+            keys.iter()
+                .position(|&k| k == key)
+                .map(|column| (row as i32, column as i32))
+        })
+    };
+    match (find(a), find(b)) {
+        (Some((row_a, col_a)), Some((row_b, col_b))) => {
+            let rows = row_a - row_b;
+            let columns = col_a - col_b;
+            (rows == 0 && columns.abs() == 1)
+                || (rows == 1 && (columns == 0 || columns == -1))
+                || (rows == -1 && (columns == 0 || columns == 1))
+        }
+        _ => false,
+    }
+}
+
+/// Whether two single characters are look-alikes (`l`/`1`/`i`, `0`/`o`).
+pub(super) fn look_alike_chars(a: u8, b: u8) -> bool {
+    let fold = |c: u8| match c {
+        b'1' | b'i' | b'!' | b'|' => b'l',
+        b'0' => b'o',
+        other => other,
+    };
+    a != b && fold(a) == fold(b)
+}

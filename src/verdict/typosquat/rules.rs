@@ -1,0 +1,235 @@
+//! The games that need no edit distance: each is one or a few hash
+//! look-ups of a form of the checked name (see [`super::names`]).
+
+use super::index::{noise, without_noise};
+use super::names::{self, skeleton, split_scope, split_version, word_set, Query};
+use super::{Found, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
+use crate::ecosystem::Ecosystem;
+use crate::verdict::popular::compact;
+
+/// Same name once case and separators are ignored: `pythondateutil`,
+/// `lodash-merge` for `lodash.merge`, `jsonstream` for `JSONStream`,
+/// `@typescript_eslint/parser`.
+pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
+    let whole = compact(&query.lower);
+    for &position in found.similarity().compact(&whole) {
+        let Some(target) = found.name_at(position) else {
+            continue;
+        };
+        let kind = if target.to_lowercase() == query.lower {
+            Kind::Case
+        } else {
+            Kind::Separators
+        };
+        found.add(position, kind, || kind_phrase(kind).to_owned());
+    }
+}
+
+/// Same skeleton: `rnatpl0tlib` for `matplotlib`, `f1ask` for `flask`.
+pub(super) fn look_alikes(query: &Query, found: &mut Found<'_>) {
+    let whole = compact(&query.lower);
+    let key = skeleton(&whole);
+    for &position in found.similarity().skeleton(&key) {
+        if found
+            .name_at(position)
+            .is_some_and(|target| swapped(&whole, &compact(target)))
+        {
+            continue; // `dateutli`: a swap, which the distance rule names.
+        }
+        found.add(position, Kind::LookAlike, || {
+            "look-alike characters (rn/m, vv/w, l/1/i, 0/o)".to_owned()
+        });
+    }
+}
+
+/// Whether two compact names differ by one swap of adjacent characters.
+fn swapped(a: &str, b: &str) -> bool {
+    a.len() == b.len() && super::distance::osa(a.as_bytes(), b.as_bytes(), 1) == Some(1) && {
+        let (mut x, mut y) = (a.as_bytes().to_vec(), b.as_bytes().to_vec());
+        x.sort_unstable();
+        y.sort_unstable();
+        x == y
+    }
+}
+
+/// Same words in another order: `dateutil-python`.
+pub(super) fn reordered_words(query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() {
+        return;
+    }
+    let Some(key) = word_set(&query.lower) else {
+        return;
+    };
+    for &position in found.similarity().words(&key) {
+        found.add(position, Kind::WordOrder, || "words reordered".to_owned());
+    }
+}
+
+/// A popular name dressed up or stripped down by a word that means
+/// nothing: `python-requests`, `requests-py`, `pyrequests`, `requests-dev`,
+/// `node-lodash`, `lodash.js`, `lodashjs`; `dateutil` for
+/// `python-dateutil`; `py-dateutil` for `python-dateutil`.
+pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() {
+        return;
+    }
+    let noise = noise(ecosystem);
+    // Added, as a separate word; or one noise word for another
+    // (`python3-dateutil` for `python-dateutil`).
+    for (base, how) in without_noise(&query.lower, noise) {
+        for &position in found.similarity().compact(&base) {
+            found.add(position, Kind::Affix, || format!("added {how}"));
+        }
+        for &position in found.similarity().without_noise(&base) {
+            found.add(position, Kind::Affix, || {
+                format!("replaced a word by {how}")
+            });
+        }
+    }
+    // Added, glued on (`pyrequests`, `lodashjs`): needs a longer base, and
+    // only the ecosystem's own markers (`facelib` is no squat of `face`).
+    for word in noise.iter().filter(|word| !matches!(**word, "lib" | "dev")) {
+        let glued = [
+            query.compact.strip_prefix(word),
+            query.compact.strip_suffix(word),
+        ];
+        for base in glued.into_iter().flatten() {
+            if base.len() >= MIN_BARE_AFFIX_BASE {
+                for &position in found.similarity().compact(base) {
+                    found.add(position, Kind::Affix, || format!("added '{word}'"));
+                }
+            }
+        }
+    }
+    // Removed: the popular name has a noise word the checked one lacks.
+    if query.compact.len() >= MIN_AFFIX_BASE {
+        for &position in found.similarity().without_noise(&query.compact) {
+            found.add(position, Kind::Affix, || "dropped a word".to_owned());
+        }
+        // The same word typed twice or more: `djangodjango`.
+        for period in 1..=query.compact.len() / 2 {
+            let unit = &query.compact[..period];
+            if query.compact.len() % period == 0
+                && unit.len() >= MIN_AFFIX_BASE
+                && query
+                    .compact
+                    .as_bytes()
+                    .chunks(period)
+                    .all(|c| c == unit.as_bytes())
+            {
+                for &position in found.similarity().compact(unit) {
+                    found.add(position, Kind::Affix, || "the name repeated".to_owned());
+                }
+            }
+        }
+    }
+    // Swapped: `py-dateutil` for `python-dateutil` (and back).
+    if ecosystem == Ecosystem::Pypi {
+        for (from, to) in [("python", "py"), ("py", "python")] {
+            let swapped = if let Some(rest) = query.compact.strip_prefix(from) {
+                format!("{to}{rest}")
+            } else if let Some(rest) = query.compact.strip_suffix(from) {
+                format!("{rest}{to}")
+            } else {
+                continue;
+            };
+            if swapped.len() > to.len() + MIN_AFFIX_BASE {
+                for &position in found.similarity().compact(&swapped) {
+                    found.add(position, Kind::Affix, || format!("'{from}' for '{to}'"));
+                }
+            }
+        }
+    }
+}
+
+/// A version number added, removed or changed: `requests2`, `urllib` or
+/// `urllib4` for `urllib3`.
+pub(super) fn version_digits(query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() {
+        return;
+    }
+    let (base, version) = split_version(&query.compact);
+    if base.len() < MIN_BARE_AFFIX_BASE {
+        return;
+    }
+    if !version.is_empty() {
+        for &position in found.similarity().compact(base) {
+            found.add(position, Kind::Version, || {
+                format!("added version number '{version}'")
+            });
+        }
+    }
+    for &position in found.similarity().version_base(base) {
+        found.add(position, Kind::Version, || {
+            if version.is_empty() {
+                "dropped the version number".to_owned()
+            } else {
+                format!("changed the version number to '{version}'")
+            }
+        });
+    }
+}
+
+/// npm scope games: `@bable/core` for `@babel/core`,
+/// `@typescript_eslint/parser`, `@types-x/react` for `@types/react`.
+///
+/// A name inside the *same* scope is never a squat: only the scope's owner
+/// can publish there. An unscoped copy of a scoped name (`babel-core` for
+/// `@babel/core`) is not flagged either: that is how most scoped packages
+/// were once named.
+pub(super) fn scope_games(query: &Query, found: &mut Found<'_>) {
+    let Some(scope) = query.scope.as_deref() else {
+        return;
+    };
+    for &position in found.similarity().bare(&query.compact) {
+        let Some(target) = found.name_at(position) else {
+            continue;
+        };
+        let lower = target.to_lowercase();
+        let (Some(target_scope), _) = split_scope(&lower) else {
+            continue;
+        };
+        if target_scope == scope {
+            continue;
+        }
+        let phrase = if compact(scope) == compact(target_scope) {
+            format!("separators changed in scope '@{target_scope}'")
+        } else if skeleton(&compact(scope)) == skeleton(&compact(target_scope)) {
+            format!("look-alike characters in scope '@{target_scope}'")
+        } else if scope_affixed(scope, target_scope) {
+            format!("scope '@{target_scope}' dressed up as '@{scope}'")
+        } else if super::distance::within(scope, target_scope, scope_reach(target_scope)) {
+            format!("misspelled scope '@{target_scope}'")
+        } else {
+            continue;
+        };
+        found.add(position, Kind::Scope, || phrase);
+    }
+}
+
+/// `types-x` is `types` plus a word; `typesx` is not (that is a typo).
+fn scope_affixed(scope: &str, target: &str) -> bool {
+    let joined = |rest: &str| rest.starts_with(names::is_separator);
+    (scope.len() > target.len())
+        && (scope.strip_prefix(target).is_some_and(joined)
+            || scope
+                .strip_suffix(target)
+                .is_some_and(|rest| rest.ends_with(names::is_separator)))
+}
+
+/// Edits tolerated in a scope of this length.
+fn scope_reach(scope: &str) -> usize {
+    match scope.len() {
+        0..=3 => 0,
+        4..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The fixed phrase of a kind that needs no detail.
+fn kind_phrase(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Case => "case changed",
+        _ => "separators changed",
+    }
+}

@@ -1,0 +1,371 @@
+//! One test per transformation, per ecosystem, and the false-positive
+//! guards on the top 2,000 names of both shipped lists.
+
+use super::*;
+
+fn pypi() -> &'static PopularIndex {
+    PopularIndex::shipped_pypi()
+}
+
+fn npm() -> &'static PopularIndex {
+    PopularIndex::shipped_npm()
+}
+
+fn targets_in(popular: &PopularIndex, name: &str) -> Vec<String> {
+    similar_packages(name, popular)
+        .into_iter()
+        .map(|similar| similar.name)
+        .collect()
+}
+
+fn targets(name: &str) -> Vec<String> {
+    targets_in(pypi(), name)
+}
+
+/// The transformation reported for `target`; panics when not flagged.
+fn explain_in(popular: &PopularIndex, name: &str, target: &str) -> String {
+    similar_packages(name, popular)
+        .into_iter()
+        .find(|similar| similar.name == target)
+        .map(|similar| similar.transformation)
+        .unwrap_or_else(|| {
+            panic!(
+                "{name} is not flagged as {target}: {:?}",
+                similar_packages(name, popular)
+            )
+        })
+}
+
+fn explain(name: &str, target: &str) -> String {
+    explain_in(pypi(), name, target)
+}
+
+#[test]
+fn swapped_letters() {
+    assert_eq!(
+        explain("reqeusts", "requests"),
+        "swapped adjacent characters"
+    );
+    assert_eq!(explain("djnago", "django"), "swapped adjacent characters");
+}
+
+#[test]
+fn repeated_omitted_and_extra_letters() {
+    assert_eq!(explain("numpyy", "numpy"), "repeated character 'y'");
+    assert_eq!(explain("reqests", "requests"), "omitted character 'u'");
+    assert_eq!(explain("requxests", "requests"), "extra character 'x'");
+    assert_eq!(
+        explain("cryptograpy", "cryptography"),
+        "omitted character 'h'"
+    );
+}
+
+#[test]
+fn changed_letters_and_keyboard_slips() {
+    assert_eq!(
+        explain("requepts", "requests"),
+        "one character changed: 'p' for 's'"
+    );
+    assert_eq!(
+        explain("requeats", "requests"),
+        "keyboard slip: 'a' for 's'"
+    );
+}
+
+#[test]
+fn weak_edits_only_against_the_most_popular() {
+    // An arbitrary letter changed: yes against requests (#6), not against a
+    // name ranked below `weak_max_target_rank`, nor at the first letter.
+    let strict = TyposquatConfig {
+        weak_max_target_rank: 1,
+        ..TyposquatConfig::default()
+    };
+    assert!(similar_packages_with("requepts", pypi(), &strict).is_empty());
+    assert!(targets("zequests").is_empty());
+}
+
+#[test]
+fn version_numbers() {
+    assert_eq!(explain("requests2", "requests"), "added version number '2'");
+    let found = targets("request2");
+    assert!(found.iter().any(|t| t == "requests"), "{found:?}");
+    assert_eq!(explain("urllib", "urllib3"), "dropped the version number");
+    assert_eq!(
+        explain("urllib4", "urllib3"),
+        "changed the version number to '4'"
+    );
+}
+
+#[test]
+fn prefixes_and_suffixes() {
+    assert_eq!(
+        explain("python-requests", "requests"),
+        "added prefix 'python'"
+    );
+    assert_eq!(explain("py-requests", "requests"), "added prefix 'py'");
+    assert_eq!(explain("requests-py", "requests"), "added suffix 'py'");
+    assert_eq!(explain("requests-dev", "requests"), "added suffix 'dev'");
+    assert_eq!(explain("pyrequests", "requests"), "added 'py'");
+    assert_eq!(explain("dateutil", "python-dateutil"), "dropped a word");
+    assert_eq!(
+        explain("python3-dateutil", "python-dateutil"),
+        "replaced a word by prefix 'python3'"
+    );
+    assert_eq!(
+        explain("pydateutil", "python-dateutil"),
+        "'py' for 'python'"
+    );
+    assert_eq!(explain("djangodjango", "django"), "the name repeated");
+}
+
+#[test]
+fn separators_and_word_order() {
+    assert_eq!(
+        explain("pythondateutil", "python-dateutil"),
+        "separators changed"
+    );
+    assert_eq!(
+        explain("dateutil-python", "python-dateutil"),
+        "words reordered"
+    );
+    assert_eq!(
+        explain("python-dateutli", "python-dateutil"),
+        "swapped adjacent characters"
+    );
+    // PEP 503: the same package, not a squat.
+    assert!(targets("Python_DateUtil").is_empty());
+}
+
+#[test]
+fn look_alike_characters() {
+    for (name, target) in [
+        ("rnatplotlib", "matplotlib"),
+        ("f1ask", "flask"),
+        ("b0to3", "boto3"),
+        ("vvheel", "wheel"),
+        ("rnatpl0tlib", "matplotlib"),
+    ] {
+        assert!(explain(name, target).contains("look-alike"), "{name}");
+    }
+}
+
+#[test]
+fn two_edits_only_for_long_names() {
+    assert_eq!(
+        explain("cryptogrpahyy", "cryptography"),
+        "two characters changed"
+    );
+    assert!(targets("nunpyyy").is_empty());
+}
+
+#[test]
+fn plugin_families_are_not_squats() {
+    for name in ["pytest-cpu", "mypy-boto3-sns", "flask-corss"] {
+        let found = targets(name);
+        assert!(
+            !found
+                .iter()
+                .any(|t| t.starts_with("pytest") || t.starts_with("mypy")),
+            "{name}: {found:?}"
+        );
+    }
+    // A typo in a short word is still a typo.
+    assert!(targets("google-cloud-cor").contains(&"google-cloud-core".to_owned()));
+    // A whole extra word makes a new name, not a typo.
+    let index = PopularIndex::from_ranked([("markdown-it", 1, None)]);
+    assert!(similar_packages("markdown-it-ts", &index).is_empty());
+}
+
+#[test]
+fn npm_separators_and_case_are_games() {
+    assert_eq!(
+        explain_in(npm(), "lodash-merge", "lodash.merge"),
+        "separators changed"
+    );
+    assert_eq!(
+        explain_in(npm(), "jsonstream", "JSONStream"),
+        "case changed"
+    );
+    assert_eq!(
+        explain_in(npm(), "lodahs", "lodash"),
+        "swapped adjacent characters"
+    );
+    assert_eq!(
+        explain_in(npm(), "lodash.js", "lodash"),
+        "added suffix 'js'"
+    );
+    assert_eq!(
+        explain_in(npm(), "node-lodash", "lodash"),
+        "added prefix 'node'"
+    );
+    assert!(explain_in(npm(), "1odash", "lodash").contains("look-alike"));
+}
+
+#[test]
+fn npm_scope_games() {
+    assert!(explain_in(npm(), "@bable/core", "@babel/core").contains("misspelled scope"));
+    assert!(explain_in(
+        npm(),
+        "@typescript_eslint/parser",
+        "@typescript-eslint/parser"
+    )
+    .contains("separators"));
+    assert!(explain_in(npm(), "@types-x/react", "@types/react").contains("dressed up"));
+    // Inside the owner's own scope: no squat.
+    assert!(targets_in(npm(), "@babel/cor").is_empty());
+    // An unscoped copy of a scoped name is not automatically a squat.
+    let index = PopularIndex::from_ranked_for(Ecosystem::Npm, [("@babel/core", 1, None)]);
+    assert!(similar_packages("babel-core", &index).is_empty());
+}
+
+#[test]
+fn check_makes_names_canonical_per_ecosystem() {
+    let found = check(
+        Ecosystem::Pypi,
+        "Python_Requests",
+        pypi(),
+        &TyposquatConfig::default(),
+    );
+    assert_eq!(found[0].name, "requests");
+    assert_eq!(found[0].did_you_mean(), "did you mean 'requests'?");
+    // npm names are not PEP 503 normalized: `lodash_merge` is its own name.
+    let found = check(
+        Ecosystem::Npm,
+        "lodash_merge",
+        npm(),
+        &TyposquatConfig::default(),
+    );
+    assert!(found.iter().any(|s| s.name == "lodash.merge"), "{found:?}");
+}
+
+#[test]
+fn popularity_ratio_and_hints() {
+    let index = PopularIndex::from_ranked_for(
+        Ecosystem::Npm,
+        [
+            ("chalk", 1, Some(1_000_000)),
+            ("chalks", 6000, Some(200_000)),
+        ],
+    );
+    let cfg = TyposquatConfig::default();
+    // Listed, but only 5× less popular: not a squat.
+    assert!(check(Ecosystem::Npm, "chalks", &index, &cfg).is_empty());
+    let lax = TyposquatConfig {
+        min_popularity_ratio: 2,
+        ..cfg.clone()
+    };
+    assert_eq!(check(Ecosystem::Npm, "chalks", &index, &lax).len(), 1);
+    // Unlisted, with known downloads.
+    let busy = Hints {
+        downloads: Some(500_000),
+        ..Hints::default()
+    };
+    assert!(check_with_hints(Ecosystem::Npm, "chalkk", &index, &cfg, &busy).is_empty());
+    // Same owner: the score drops below the threshold.
+    let owned = ["chalk".to_owned()];
+    let same = Hints {
+        same_owner: &owned,
+        ..Hints::default()
+    };
+    assert!(check_with_hints(Ecosystem::Npm, "chalkk", &index, &cfg, &same).is_empty());
+    let found = check_with_hints(Ecosystem::Npm, "chalkk", &index, &cfg, &Hints::default());
+    assert_eq!(found[0].kind, Kind::Repeated);
+}
+
+#[test]
+fn short_names_are_never_compared_by_distance() {
+    assert!(targets("sx").is_empty());
+    assert!(targets("rqs").is_empty());
+    let strict = TyposquatConfig {
+        min_len: 9,
+        ..TyposquatConfig::default()
+    };
+    assert!(similar_packages_with("reqeusts", pypi(), &strict).is_empty());
+}
+
+#[test]
+fn only_targets_within_max_rank() {
+    let index = PopularIndex::from_ranked([("requests", 1, None), ("rnyrare", 9000, None)]);
+    assert_eq!(similar_packages("reqeusts", &index).len(), 1);
+    assert!(similar_packages("rnyarre", &index).is_empty());
+    let wide = TyposquatConfig {
+        max_target_rank: 10_000,
+        ..TyposquatConfig::default()
+    };
+    assert_eq!(similar_packages_with("rnyarre", &index, &wide).len(), 1);
+}
+
+#[test]
+fn results_sorted_by_score_then_rank_and_cut() {
+    let index = PopularIndex::from_ranked([
+        ("abcde", 5, None),
+        ("abcdx", 4, None),
+        ("abcdy", 3, None),
+        ("abcdz", 2, None),
+        ("abdce", 9, None),
+    ]);
+    let cfg = TyposquatConfig {
+        max_results: 3,
+        ..TyposquatConfig::default()
+    };
+    let found = similar_packages_with("abcdm", &index, &cfg);
+    let ranks: Vec<u32> = found.iter().map(|s| s.rank).collect();
+    assert_eq!(ranks, [2, 3, 4]);
+}
+
+#[test]
+fn popular_names_are_not_squats() {
+    for name in ["flask", "requests", "numpy", "boto3", "boto", "jinja2"] {
+        assert!(targets(name).is_empty(), "{name}");
+    }
+}
+
+/// The top 2,000 names of a list, none of which may be flagged.
+fn flagged_in_top_2000(popular: &PopularIndex) -> Vec<(String, Vec<Similar>)> {
+    popular
+        .iter()
+        .take(2000)
+        .map(|(name, _)| (name.to_owned(), similar_packages(name, popular)))
+        .filter(|(_, found)| !found.is_empty())
+        .collect()
+}
+
+#[test]
+fn top_2000_pypi_names_are_not_flagged() {
+    let flagged = flagged_in_top_2000(pypi());
+    assert!(flagged.is_empty(), "{flagged:?}");
+}
+
+#[test]
+fn top_2000_npm_names_are_not_flagged() {
+    let flagged = flagged_in_top_2000(npm());
+    assert!(flagged.is_empty(), "{flagged:?}");
+}
+
+#[test]
+fn osa_is_bounded_and_counts_swaps_once() {
+    assert_eq!(distance::osa(b"abcd", b"abdc", 2), Some(1));
+    assert_eq!(distance::osa(b"abcd", b"abcd", 0), Some(0));
+    assert_eq!(distance::osa(b"abcdef", b"ghijkl", 2), None);
+    let long = "x".repeat(80);
+    assert_eq!(
+        distance::osa(long.as_bytes(), format!("{long}y").as_bytes(), 1),
+        Some(1)
+    );
+}
+
+#[test]
+fn name_forms() {
+    assert_eq!(
+        names::skeleton("rnatpl0tlib"),
+        names::skeleton("matplotlib")
+    );
+    assert_eq!(
+        names::word_set("dateutil-python"),
+        names::word_set("python_dateutil")
+    );
+    assert_eq!(names::split_version("urllib3"), ("urllib", "3"));
+    assert_eq!(names::split_scope("@babel/core"), (Some("babel"), "core"));
+    assert!(names::keyboard_neighbours(b's', b'a'));
+    assert!(!names::keyboard_neighbours(b'q', b'p'));
+}
