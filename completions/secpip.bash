@@ -244,12 +244,16 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__check)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --offline --platform --json --ci --quiet --verbose --config --data-dir --python --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -W "pypi npm" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -90,14 +90,17 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "install" -d 'Vet the tree, then npm install from the secure registry'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "ci" -d 'Vet the existing package-lock.json, then npm ci from the secure registry'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l platform -d 'The registry the names belong to' -r -f -a "pypi\t'Python packages installed by pip'
+npm\t'JavaScript packages installed by npm'"
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l offline -d 'Use only shipped data and the offline advisory database; no network'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -s q -l quiet -d 'Print less (repeat for even less)'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -s v -l verbose -d 'Print more (repeat for debug logs)'
-complete -c secpip -n "__fish_secpip_using_subcommand check" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l data-dir -d 'Where the status store and secure repository live' -r -F

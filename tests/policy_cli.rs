@@ -348,3 +348,71 @@ fn interactive_yellow_verdict_asks_and_defaults_to_no() {
         "{row:#}"
     );
 }
+
+#[test]
+fn offline_batch_check_screens_a_list_without_network() {
+    use std::io::Write;
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let mut child = ctx
+        .secpip(&["check", "--offline", "--json", "--platform", "pypi", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"reqeusts\nflask\n# a comment\n\n../bad\nnumpyy==1.0\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 4, "one JSON object per input line: {lines:#?}");
+    assert_eq!(lines[0]["risk_level"], "Red");
+    assert_eq!(lines[0]["rules"]["typosquat"], 60);
+    assert_eq!(lines[1]["risk_level"], "Green");
+    assert!(lines[2]["error"].is_string());
+    assert_eq!(
+        (
+            lines[3]["package_name"].as_str(),
+            lines[3]["version"].as_str()
+        ),
+        (Some("numpyy"), Some("1.0"))
+    );
+    assert!(
+        upstream.requests().is_empty(),
+        "offline check used the network"
+    );
+
+    // npm names follow npm's rules and list.
+    let mut child = ctx
+        .secpip(&["check", "--offline", "--json", "--platform", "npm", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"lodahs\nreact\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.lines().next().unwrap().contains("\"lodash\""),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(3));
+}

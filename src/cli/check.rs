@@ -1,103 +1,240 @@
-//! `secpip check NAME[==VER]`: the verdict without installing anything.
+//! `secpip check`: the verdict without installing anything — one package,
+//! or many names from stdin (`-`), online or `--offline` (shipped data
+//! only: name rules, block lists, the offline advisory database).
 
-use super::{runtime, Failure, EXIT_BLOCKED};
+use super::{runtime, Failure, EXIT_BLOCKED, EXIT_USAGE};
+use crate::advisories::offline::OfflineDb;
 use crate::config::Settings;
+use crate::ecosystem::npm::names as npm_names;
 use crate::ecosystem::pypi::{requirements, upstream};
-use crate::ecosystem::{Ecosystem, PackageId};
+use crate::ecosystem::{npm, Ecosystem, PackageId};
 use crate::report::{human, json};
 use crate::store::{sqlite::SqliteStore, PolicyAction, StatusStore};
-use crate::verdict::{self, Context, Decision};
-use crate::worker::{gather_facts, Sources};
+use crate::verdict::facts::Lookup;
+use crate::verdict::policy::ListRule;
+use crate::verdict::{self, Context, Decision, Verdict};
+use crate::worker::{gather_facts, PopularSets, Sources};
 use clap::Args;
+use std::io::BufRead;
 use std::time::Duration;
 
 /// Arguments of `secpip check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// `NAME` or `NAME==VERSION`.
+    /// `NAME`, `NAME==VER` (PyPI) or `name@ver` (npm); `-` reads one per line from stdin.
     #[arg(value_name = "NAME[==VER]")]
     package: String,
+    /// Use only shipped data and the offline advisory database; no network.
+    #[arg(long)]
+    offline: bool,
+    /// The registry the names belong to.
+    #[arg(long, value_enum, default_value = "pypi")]
+    platform: Ecosystem,
 }
 
-fn split(spec: &str) -> Result<(String, Option<String>), requirements::InputError> {
-    let (name, version) = match spec.split_once("==") {
-        Some((n, v)) => (n.trim(), Some(v.trim().to_string())),
-        None => (spec.trim(), None),
-    };
-    requirements::validate_name(name)?;
-    if let Some(v) = &version {
-        if v.parse::<pep440_rs::Version>().is_err() {
-            return Err(requirements::InputError::Invalid {
-                input: spec.to_string(),
-                message: format!("{v:?} is not a valid version"),
-            });
+/// Parses one input line into a name and optional version for `eco`.
+fn split(eco: Ecosystem, spec: &str) -> Result<(String, Option<String>), String> {
+    let spec = spec.trim();
+    match eco {
+        Ecosystem::Pypi => {
+            let (name, version) = match spec.split_once("==") {
+                Some((n, v)) => (n.trim(), Some(v.trim().to_string())),
+                None => (spec, None),
+            };
+            requirements::validate_name(name).map_err(|e| e.to_string())?;
+            if let Some(v) = &version {
+                if v.parse::<pep440_rs::Version>().is_err() {
+                    return Err(format!("{v:?} is not a valid version"));
+                }
+            }
+            Ok((name.to_string(), version))
+        }
+        Ecosystem::Npm => {
+            let (name, version) = npm_names::split_spec(spec);
+            npm_names::validate_name(name).map_err(|e| e.to_string())?;
+            if let Some(v) = version {
+                if semver::Version::parse(v).is_err() {
+                    return Err(format!("{v:?} is not a valid version"));
+                }
+            }
+            Ok((name.to_string(), version.map(str::to_string)))
         }
     }
-    Ok((name.to_string(), version))
 }
 
-/// Runs `secpip check`. Exits 3 when the verdict is a block.
-pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
-    let (name, version) = split(&args.package).map_err(Failure::usage)?;
-    let rt = runtime()?;
-    rt.block_on(async {
-        let up = upstream::discover(
-            &settings.pypi.python,
-            settings.pypi.index_url.as_deref(),
-            settings.pypi.json_url.as_deref(),
-        )
-        .await
-        .map_err(Failure::error)?;
-        let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
-        let sources = Sources::new(&settings, up.json_url, String::new());
-        let popular = crate::data::pypi_popular(&settings.data_dir);
-        let probe = PackageId::new(Ecosystem::Pypi, &name, version.as_deref().unwrap_or(""));
-        let facts = gather_facts(&client, &sources, popular, &probe).await;
-        let resolved_version = version.clone().or_else(|| {
-            facts.metadata.found().and_then(|m| {
-                m.releases
-                    .keys()
-                    .filter_map(|v| v.parse::<pep440_rs::Version>().ok().map(|p| (p, v)))
-                    .filter(|(p, _)| !p.any_prerelease())
-                    .max_by(|a, b| a.0.cmp(&b.0))
-                    .map(|(_, v)| v.clone())
-            })
-        });
-        let id = PackageId::new(
-            Ecosystem::Pypi,
-            &name,
-            resolved_version.as_deref().unwrap_or(""),
-        );
-        let entries =
-            match SqliteStore::open_existing(&settings.db_path()).map_err(Failure::error)? {
-                Some(store) => store.policy_entries().await.map_err(Failure::error)?,
-                None => Vec::new(),
-            };
-        let (allow, block): (Vec<_>, Vec<_>) = entries
-            .into_iter()
-            .partition(|e| e.action == PolicyAction::Allow);
-        let allow: Vec<_> = allow.into_iter().map(|e| e.rule).collect();
-        let block: Vec<_> = block.into_iter().map(|e| e.rule).collect();
-        let v = verdict::verdict(
-            &id,
-            &facts,
-            &Context {
-                policy: &settings.policy,
-                popular,
-                allow: &allow,
-                block: &block,
-            },
-        );
-        if settings.output.json {
-            println!(
-                "{}",
-                json::package_check(&id, version.is_some(), &v, &settings.policy)
-            );
-        } else {
-            print!("{}", human::verdict(&id, &v));
+struct Checker {
+    settings: Settings,
+    popular: PopularSets,
+    allow: Vec<ListRule>,
+    block: Vec<ListRule>,
+    offline_db: Option<OfflineDb>,
+    online: Option<(reqwest::Client, Sources)>,
+}
+
+impl Checker {
+    async fn verdict(
+        &self,
+        eco: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+    ) -> (PackageId, Verdict) {
+        let ctx = Context {
+            policy: &self.settings.policy,
+            popular: self.popular.of(eco),
+            allow: &self.allow,
+            block: &self.block,
+        };
+        let Some((client, sources)) = &self.online else {
+            let id = PackageId::new(eco, name, version.unwrap_or(""));
+            let mut v = verdict::name_verdict(&id, &ctx, time::OffsetDateTime::now_utc().date());
+            if let (Some(db), Some(ver)) = (&self.offline_db, version) {
+                if let Ok(adv) = db.lookup(eco, &id.name, ver) {
+                    let mut facts_findings = crate::verdict::advisories::check(
+                        &Lookup::Found(adv),
+                        &self.settings.policy.advisories,
+                        time::OffsetDateTime::now_utc().date(),
+                    );
+                    v.findings.append(&mut facts_findings);
+                    v = rescore(v, &self.settings);
+                }
+            }
+            return (id, v);
+        };
+        let probe = PackageId::new(eco, name, version.unwrap_or(""));
+        let mut facts = gather_facts(client, sources, self.popular.of(eco), &probe).await;
+        let chosen = version
+            .map(str::to_string)
+            .or_else(|| latest(facts.metadata.found()));
+        let id = PackageId::new(eco, name, chosen.as_deref().unwrap_or(""));
+        if chosen.is_some() && version.is_none() {
+            // Facts that depend on the version (deprecation) are for the latest.
+            facts = gather_facts(client, sources, self.popular.of(eco), &id).await;
         }
-        Ok(if v.decision == Decision::Block {
+        facts.advisories = crate::worker::advisories::lookup(
+            client,
+            &sources.advisories,
+            &Default::default(),
+            &id,
+        )
+        .await;
+        let v = verdict::verdict(&id, &facts, &ctx);
+        (id, v)
+    }
+}
+
+/// Re-applies thresholds after findings were added.
+fn rescore(mut v: Verdict, settings: &Settings) -> Verdict {
+    v.score = v.findings.iter().map(|f| f.points).sum();
+    let p = &settings.policy;
+    (v.risk, v.decision) = if v.score >= p.red {
+        (crate::verdict::Risk::Red, Decision::Block)
+    } else if v.score >= p.yellow {
+        (crate::verdict::Risk::Yellow, Decision::Review)
+    } else {
+        (crate::verdict::Risk::Green, Decision::Allow)
+    };
+    v
+}
+
+/// The newest non-prerelease version in the metadata.
+fn latest(meta: Option<&crate::verdict::facts::ProjectMetadata>) -> Option<String> {
+    let meta = meta?;
+    meta.releases
+        .keys()
+        .filter_map(|v| v.parse::<pep440_rs::Version>().ok().map(|p| (p, v)))
+        .filter(|(p, _)| !p.any_prerelease())
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, v)| v.clone())
+}
+
+/// Runs `secpip check`. Exit: 3 if anything is blocked, 2 if an input was
+/// invalid (and nothing blocked), 0 otherwise.
+pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
+    let eco = args.platform;
+    let inputs: Vec<String> = if args.package == "-" {
+        std::io::stdin()
+            .lock()
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .collect()
+    } else {
+        vec![args.package.clone()]
+    };
+    let single = args.package != "-";
+    if single {
+        split(eco, &inputs[0]).map_err(|e| Failure::usage(anyhow::anyhow!(e)))?;
+    }
+    runtime()?.block_on(async {
+        let entries = match SqliteStore::open_existing(&settings.db_path()).map_err(Failure::error)? {
+            Some(store) => store.policy_entries().await.map_err(Failure::error)?,
+            None => Vec::new(),
+        };
+        let (allow, block): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.action == PolicyAction::Allow);
+        let online = if args.offline {
+            None
+        } else {
+            let client = crate::http::client(Duration::from_secs(settings.sources.timeout_secs));
+            let sources = match eco {
+                Ecosystem::Pypi => {
+                    let up = upstream::discover(
+                        &settings.pypi.python,
+                        settings.pypi.index_url.as_deref(),
+                        settings.pypi.json_url.as_deref(),
+                    )
+                    .await
+                    .map_err(Failure::error)?;
+                    Sources::new(&settings, up.json_url, String::new())
+                }
+                Ecosystem::Npm => {
+                    let cwd = std::env::current_dir().map_err(Failure::error)?;
+                    let registry = npm::upstream::discover(settings.npm.registry.as_deref(), &cwd)
+                        .await
+                        .map_err(Failure::error)?;
+                    Sources::new(&settings, String::new(), registry)
+                }
+            };
+            Some((client, sources))
+        };
+        let offline_db = args
+            .offline
+            .then(|| crate::advisories::offline::path_in(&settings.data_dir))
+            .filter(|p| p.is_file())
+            .and_then(|p| OfflineDb::open(&p).ok());
+        let checker = Checker {
+            popular: PopularSets::load(&settings.data_dir),
+            allow: allow.into_iter().map(|e| e.rule).collect(),
+            block: block.into_iter().map(|e| e.rule).collect(),
+            offline_db,
+            online,
+            settings,
+        };
+        let (mut blocked, mut invalid) = (false, false);
+        for input in &inputs {
+            let (name, version) = match split(eco, input) {
+                Ok(x) => x,
+                Err(e) => {
+                    invalid = true;
+                    if checker.settings.output.json {
+                        println!("{}", serde_json::json!({"input": input, "platform": eco.as_str(), "error": e}));
+                    } else {
+                        eprintln!("secpip: {input:?}: {e}");
+                    }
+                    continue;
+                }
+            };
+            let (id, v) = checker.verdict(eco, &name, version.as_deref()).await;
+            blocked |= v.decision == Decision::Block;
+            if checker.settings.output.json {
+                println!("{}", json::package_check(&id, version.is_some(), &v, &checker.settings.policy));
+            } else {
+                print!("{}", human::verdict(&id, &v));
+            }
+        }
+        Ok(if blocked {
             EXIT_BLOCKED
+        } else if invalid {
+            EXIT_USAGE
         } else {
             0
         })

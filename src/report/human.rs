@@ -67,7 +67,7 @@ pub fn blocked(records: &[Record]) -> String {
 /// One verdict, for `secpip check`.
 pub fn verdict(id: &PackageId, v: &Verdict) -> String {
     let version = if id.version.is_empty() {
-        "(no release found)"
+        "(any version)"
     } else {
         id.version.as_str()
     };
