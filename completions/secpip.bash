@@ -158,7 +158,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install npm check status allow block data db repo generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install npm check status allow block data db repo generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,6 +176,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -184,7 +188,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__allow)
-            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +207,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -214,7 +222,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__block)
-            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +244,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -244,7 +256,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__check)
-            opts="-q -v -h -V --offline --platform --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --offline --platform --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +278,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -274,7 +290,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__data)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version refresh-popular help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version refresh-popular help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +305,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -342,7 +362,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__data__subcmd__refresh__subcmd__popular)
-            opts="-q -v -h -V --url --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --url --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +384,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -372,7 +396,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__db)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version import-osv help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version import-osv help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +411,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -440,7 +468,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__db__subcmd__import__subcmd__osv)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,6 +486,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -466,7 +498,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__generate)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +513,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -730,7 +766,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__install)
-            opts="-r -q -v -h -V --requirement --timeout --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-r -q -v -h -V --requirement --timeout --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,6 +796,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -768,7 +808,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version install ci help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install ci help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,6 +826,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -794,7 +838,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm__subcmd__ci)
-            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,6 +861,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -884,7 +932,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm__subcmd__install)
-            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,6 +958,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -918,7 +970,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__repo)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version serve help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,6 +985,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -986,7 +1042,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__repo__subcmd__serve)
-            opts="-q -v -h -V --bind --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --bind --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1008,6 +1064,10 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1016,7 +1076,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__status)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1091,10 @@ _secpip() {
                     return 0
                     ;;
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_secpip_global_optspecs
-    string join \n json ci q/quiet v/verbose config= data-dir= python= h/help V/version
+    string join \n json ci q/quiet v/verbose config= data-dir= python= server= h/help V/version
 end
 
 function __fish_secpip_needs_command
@@ -27,6 +27,7 @@ end
 complete -c secpip -n "__fish_secpip_needs_command" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_needs_command" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_needs_command" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_needs_command" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_needs_command" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_needs_command" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_needs_command" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -49,6 +50,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand install" -l timeout -d 'Se
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -58,6 +60,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand install" -s V -l version -
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -71,6 +74,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -81,6 +85,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -95,6 +100,7 @@ npm\t'JavaScript packages installed by npm'"
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l offline -d 'Use only shipped data and the offline advisory database; no network'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
@@ -105,6 +111,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand check" -s V -l version -d 
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand status" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -115,6 +122,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand allow" -l reason -d 'Why; 
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -125,6 +133,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand block" -l reason -d 'Why; 
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand block" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -134,6 +143,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand block" -s V -l version -d 
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -146,6 +156,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -157,6 +168,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -168,6 +180,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_su
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -179,6 +192,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcom
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -191,6 +205,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -202,6 +217,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d 'Print less (repeat for even less)'

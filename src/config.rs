@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 pub mod env {
     /// Path of the `secpip.toml` to load.
     pub const CONFIG: &str = "SECPIP_CONFIG";
+    /// A team server to use instead of the embedded backend.
+    pub const SERVER: &str = "SECPIP_SERVER";
+    /// Bearer token for the team server (never printed).
+    pub const TOKEN: &str = "SECPIP_TOKEN";
     /// Where the status store and the local secure repository live.
     pub const DATA_DIR: &str = "SECPIP_DATA_DIR";
     /// The Python whose pip resolves and installs.
@@ -104,6 +108,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     data_dir: Option<PathBuf>,
+    server: Option<String>,
     #[serde(default)]
     pypi: RawPypi,
     #[serde(default)]
@@ -177,6 +182,8 @@ pub struct Overrides {
     pub verbose: u8,
     /// `--timeout SECS`.
     pub timeout_secs: Option<u64>,
+    /// `--server URL`.
+    pub server: Option<String>,
 }
 
 /// PyPI upstream and the local Python/pip.
@@ -260,9 +267,29 @@ pub struct OutputSettings {
     pub color: bool,
 }
 
+/// A team server (`secpip serve`) that replaces the embedded backend.
+#[derive(Clone)]
+pub struct ServerSettings {
+    /// Base URL, without a trailing slash.
+    pub url: String,
+    /// Bearer token, if any. Never printed (see the `Debug` impl).
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for ServerSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerSettings")
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
 /// Everything a command needs to know, resolved once.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The team server, when one is configured (remote mode).
+    pub server: Option<ServerSettings>,
     /// The config file that was loaded, if any.
     pub config_file: Option<PathBuf>,
     /// Status store and local secure repo live here.
@@ -485,7 +512,17 @@ impl Settings {
             verbose: flags.verbose,
             color: env.var(env::NO_COLOR).is_none(),
         };
+        let server = flags
+            .server
+            .clone()
+            .or_else(|| env.var(env::SERVER))
+            .or(raw.server)
+            .map(|url| ServerSettings {
+                url: url.trim_end_matches('/').to_string(),
+                token: env.var(env::TOKEN),
+            });
         Ok(Settings {
+            server,
             config_file,
             data_dir,
             pypi,

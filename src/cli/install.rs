@@ -53,12 +53,20 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
     let progress = progress::reporter(out.quiet > 0, out.json);
     let prompter = prompt::prompter(out.ci);
     let rt = runtime()?;
-    let result = rt.block_on(install(
-        &settings,
-        &req,
-        progress.as_ref(),
-        prompter.as_ref(),
-    ));
+    let result = match &settings.server {
+        Some(server) => rt.block_on(crate::install::remote::install_pip(
+            &settings,
+            server,
+            &req,
+            progress.as_ref(),
+        )),
+        None => rt.block_on(install(
+            &settings,
+            &req,
+            progress.as_ref(),
+            prompter.as_ref(),
+        )),
+    };
     report(&settings, result)
 }
 

@@ -65,6 +65,9 @@ struct GlobalArgs {
     /// The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3).
     #[arg(long, global = true, value_name = "PATH", env = "SECPIP_PYTHON")]
     python: Option<PathBuf>,
+    /// Use a team server (`secpip serve`) instead of the embedded backend.
+    #[arg(long, global = true, value_name = "URL", env = "SECPIP_SERVER")]
+    server: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +181,7 @@ fn settings(g: &GlobalArgs, timeout_secs: Option<u64>) -> Result<Settings, Failu
         quiet: g.quiet,
         verbose: g.verbose,
         timeout_secs,
+        server: g.server.clone(),
     })
     .map_err(Failure::usage)
 }

@@ -6,6 +6,7 @@
 //! still SECURE, goes straight to pip.
 
 pub mod npm;
+pub mod remote;
 mod vet;
 mod wait;
 
@@ -74,6 +75,9 @@ pub enum InstallError {
     /// Waiting failed (timeout, interrupt, scan error).
     #[error(transparent)]
     Wait(#[from] WaitError),
+    /// The team server failed.
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
     /// The npm side failed before npm ran.
     #[error(transparent)]
     Npm(#[from] npm::NpmError),

@@ -59,8 +59,10 @@ pub async fn install(
     progress: &dyn Progress,
     prompter: &dyn Prompter,
 ) -> Result<Outcome, InstallError> {
-    let store: Arc<dyn StatusStore> = Arc::new(SqliteStore::open(&settings.db_path())?);
-    let repo = LocalRepo::new(settings.repo_dir());
+    let remote = settings
+        .server
+        .as_ref()
+        .map(|s| super::remote::ServerClient::new(s, Duration::from_secs(60)));
     let registry = upstream::discover(settings.npm.registry.as_deref(), &req.project)
         .await
         .map_err(NpmError::from)?;
@@ -92,22 +94,6 @@ pub async fn install(
         (r.tree.clone(), Some(r))
     };
 
-    let ctx = vet::VetContext {
-        settings,
-        store: store.clone(),
-        repo: &repo,
-        client: crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
-        sources: Sources::new(settings, String::new(), registry.clone()),
-        progress,
-        prompter,
-    };
-    if let Some(blocked) = vet::vet(&ctx, &tree).await? {
-        return Ok(Outcome::Blocked(blocked));
-    }
-
-    // Tell the user whose install scripts npm will skip.
-    let ids: Vec<_> = tree.iter().map(|p| p.id.clone()).collect();
-    let rows = store.get_many(&ids).await?;
     let allowed: Vec<String> = tree
         .iter()
         .filter(|p| {
@@ -119,6 +105,97 @@ pub async fn install(
         })
         .map(|p| p.id.name.clone())
         .collect();
+    let repo = LocalRepo::new(settings.repo_dir());
+    match &remote {
+        Some(server) => {
+            if let Some(blocked) = super::remote::vet(settings, server, &tree, progress).await? {
+                return Ok(Outcome::Blocked(blocked));
+            }
+        }
+        None => {
+            if let Some(blocked) = vet_locally(
+                settings, &repo, &registry, &tree, &allowed, progress, prompter,
+            )
+            .await?
+            {
+                return Ok(Outcome::Blocked(blocked));
+            }
+        }
+    }
+    if let Some(r) = &resolution {
+        write_atomic(&req.project.join("package.json"), &r.package_json)
+            .map_err(InstallError::Pip)?;
+        write_atomic(&req.project.join("package-lock.json"), &r.lockfile)
+            .map_err(InstallError::Pip)?;
+    }
+    let local = match &remote {
+        Some(_) => None,
+        None => Some(
+            IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
+                .await
+                .map_err(InstallError::Pip)?,
+        ),
+    };
+    let secure = match (&remote, &local) {
+        (Some(server), _) => server.npm_registry_url(),
+        (None, Some(server)) => server.npm_registry_url(),
+        (None, None) => unreachable!("a local registry is started when no server is configured"),
+    };
+    let code = installer::install(&installer::NpmRun {
+        project: &req.project,
+        registry: &secure,
+        ci: req.ci,
+        npm_args: &req.npm_args,
+        allow_scripts: &allowed,
+        stdout_to_stderr: settings.output.json,
+    })
+    .await;
+    if let Some(server) = local {
+        server.stop().await;
+    }
+    let code = code.map_err(InstallError::Pip)?;
+    // npm must not leave the loopback port of this run in the lockfile.
+    let lock_path = req.project.join("package-lock.json");
+    if let Ok(text) = std::fs::read_to_string(&lock_path) {
+        if text.contains(&secure) {
+            write_atomic(&lock_path, &text.replace(&secure, &registry))
+                .map_err(InstallError::Pip)?;
+        }
+    }
+    Ok(Outcome::Installed {
+        code,
+        skipped: Vec::new(),
+    })
+}
+
+/// Vets the tree with the embedded backend and tells the user whose
+/// lifecycle scripts npm will skip.
+async fn vet_locally(
+    settings: &Settings,
+    repo: &LocalRepo,
+    registry: &str,
+    tree: &[ResolvedPackage],
+    allowed: &[String],
+    progress: &dyn Progress,
+    prompter: &dyn Prompter,
+) -> Result<Option<Vec<crate::store::Record>>, InstallError> {
+    let store: Arc<dyn StatusStore> = Arc::new(SqliteStore::open(&settings.db_path())?);
+    let ctx = vet::VetContext {
+        settings,
+        store: store.clone(),
+        repo,
+        client: crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
+        sources: Sources::new(settings, String::new(), registry.to_string()),
+        progress,
+        prompter,
+    };
+    if let Some(blocked) = vet::vet(&ctx, tree).await? {
+        return Ok(Some(blocked));
+    }
+
+    // Tell the user whose install scripts npm will skip.
+    let ids: Vec<_> = tree.iter().map(|p| p.id.clone()).collect();
+    let rows = store.get_many(&ids).await?;
     let skipped: Vec<String> = rows
         .iter()
         .flatten()
@@ -134,37 +211,5 @@ pub async fn install(
         ));
     }
 
-    if let Some(r) = &resolution {
-        write_atomic(&req.project.join("package.json"), &r.package_json)
-            .map_err(InstallError::Pip)?;
-        write_atomic(&req.project.join("package-lock.json"), &r.lockfile)
-            .map_err(InstallError::Pip)?;
-    }
-    let server = IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .map_err(InstallError::Pip)?;
-    let secure = server.npm_registry_url();
-    let code = installer::install(&installer::NpmRun {
-        project: &req.project,
-        registry: &secure,
-        ci: req.ci,
-        npm_args: &req.npm_args,
-        allow_scripts: &allowed,
-        stdout_to_stderr: settings.output.json,
-    })
-    .await;
-    server.stop().await;
-    let code = code.map_err(InstallError::Pip)?;
-    // npm must not leave the loopback port of this run in the lockfile.
-    let lock_path = req.project.join("package-lock.json");
-    if let Ok(text) = std::fs::read_to_string(&lock_path) {
-        if text.contains(&secure) {
-            write_atomic(&lock_path, &text.replace(&secure, &registry))
-                .map_err(InstallError::Pip)?;
-        }
-    }
-    Ok(Outcome::Installed {
-        code,
-        skipped: Vec::new(),
-    })
+    Ok(None)
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::time::Duration;
 
 /// The three states of a package version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Status {
     /// Claimed; a scan is in flight.
     #[serde(rename = "CHECK")]
@@ -51,7 +51,7 @@ impl Status {
 }
 
 /// One row of the status table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Record {
     /// `{ecosystem}:{name}@{version}`.
     pub key: String,
