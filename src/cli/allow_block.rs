@@ -29,6 +29,26 @@ pub fn run(settings: Settings, args: PolicyArgs, action: PolicyAction) -> Result
     let rule = ListRule::parse(&args.package, args.reason.trim(), &who)
         .map_err(|e| Failure::usage(anyhow::anyhow!(e)))?;
     let rt = runtime()?;
+    if let Some(server) = &settings.server {
+        let client =
+            crate::install::remote::ServerClient::new(server, std::time::Duration::from_secs(30));
+        let path = match action {
+            PolicyAction::Allow => "/v1/policy/allow",
+            PolicyAction::Block => "/v1/policy/block",
+        };
+        let answer = rt
+            .block_on(client.post(
+                path,
+                serde_json::json!({"package": rule.spec(), "reason": rule.reason}),
+            ))
+            .map_err(Failure::error)?;
+        if settings.output.json {
+            println!("{answer}");
+        } else if settings.output.quiet == 0 {
+            eprintln!("secpip: {} recorded on {}", rule.spec(), server.url);
+        }
+        return Ok(0);
+    }
     rt.block_on(async {
         let store = SqliteStore::open(&settings.db_path()).map_err(Failure::error)?;
         store

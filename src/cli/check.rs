@@ -165,6 +165,9 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
     if single {
         split(eco, &inputs[0]).map_err(|e| Failure::usage(anyhow::anyhow!(e)))?;
     }
+    if let (Some(server), false) = (&settings.server, args.offline) {
+        return remote_check(&settings, server, eco, &inputs);
+    }
     runtime()?.block_on(async {
         let entries = match SqliteStore::open_existing(&settings.db_path()).map_err(Failure::error)? {
             Some(store) => store.policy_entries().await.map_err(Failure::error)?,
@@ -238,5 +241,62 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
         } else {
             0
         })
+    })
+}
+
+/// `check` through a team server's `/package-check` (its cached verdicts).
+fn remote_check(
+    settings: &Settings,
+    server: &crate::config::ServerSettings,
+    eco: Ecosystem,
+    inputs: &[String],
+) -> Result<u8, Failure> {
+    let client = crate::install::remote::ServerClient::new(server, Duration::from_secs(60));
+    let rt = runtime()?;
+    let (mut blocked, mut invalid) = (false, false);
+    for input in inputs {
+        let (name, version) = match split(eco, input) {
+            Ok(x) => x,
+            Err(e) => {
+                invalid = true;
+                eprintln!("secpip: {input:?}: {e}");
+                continue;
+            }
+        };
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("package_name", &name)
+            .append_pair("platform", eco.as_str());
+        if let Some(v) = &version {
+            query.append_pair("version", v);
+        }
+        let answer = rt
+            .block_on(client.get(&format!("/package-check?{}", query.finish())))
+            .map_err(Failure::error)?;
+        blocked |= answer["risk_level"] == "Red";
+        if settings.output.json {
+            println!("{answer}");
+        } else {
+            println!(
+                "{} {}: {} (score {}, {})",
+                name,
+                version.as_deref().unwrap_or("(any version)"),
+                answer["risk_level"].as_str().unwrap_or("?"),
+                answer["score"],
+                answer["message"].as_str().unwrap_or("")
+            );
+            if let Some(reasons) = answer["reasons"].as_object() {
+                for (reason, points) in reasons {
+                    println!("  {} {reason}", points.as_str().unwrap_or(""));
+                }
+            }
+        }
+    }
+    Ok(if blocked {
+        EXIT_BLOCKED
+    } else if invalid {
+        EXIT_USAGE
+    } else {
+        0
     })
 }

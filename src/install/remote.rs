@@ -61,7 +61,48 @@ impl ServerClient {
         format!("{}/npm/", self.base)
     }
 
-    async fn post(
+    /// GETs `path` (with the token) and parses JSON.
+    pub async fn get(&self, path: &str) -> Result<serde_json::Value, RemoteError> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.client.get(&url);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.map_err(|e| RemoteError::Http {
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
+        Self::json_of(url, resp).await
+    }
+
+    async fn json_of(
+        url: String,
+        resp: reqwest::Response,
+    ) -> Result<serde_json::Value, RemoteError> {
+        let status = resp.status();
+        if !status.is_success() {
+            let hint = match status.as_u16() {
+                401 => "; set SECPIP_TOKEN",
+                403 => "; SECPIP_TOKEN is not accepted",
+                _ => "",
+            };
+            let body = resp.text().await.unwrap_or_default();
+            return Err(RemoteError::Http {
+                url,
+                message: format!(
+                    "HTTP {status}{hint} {}",
+                    body.chars().take(300).collect::<String>()
+                ),
+            });
+        }
+        resp.json().await.map_err(|e| RemoteError::Shape {
+            url,
+            message: e.to_string(),
+        })
+    }
+
+    /// POSTs JSON to `path` (with the token) and parses the JSON answer.
+    pub async fn post(
         &self,
         path: &str,
         body: serde_json::Value,
@@ -71,24 +112,11 @@ impl ServerClient {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
-        let http = |message: String| RemoteError::Http {
-            url: url.clone(),
-            message,
-        };
-        let resp = req.send().await.map_err(|e| http(e.to_string()))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let hint = match status.as_u16() {
-                401 => "; set SECPIP_TOKEN",
-                403 => "; SECPIP_TOKEN is not accepted",
-                _ => "",
-            };
-            return Err(http(format!("HTTP {status}{hint}")));
-        }
-        resp.json().await.map_err(|e| RemoteError::Shape {
+        let resp = req.send().await.map_err(|e| RemoteError::Http {
             url: url.clone(),
             message: e.to_string(),
-        })
+        })?;
+        Self::json_of(url, resp).await
     }
 
     /// Asks the server to vet `tree` (it claims; a vetted package starts no scan).
