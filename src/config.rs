@@ -17,6 +17,10 @@ pub mod env {
     pub const SERVER: &str = "SECPIP_SERVER";
     /// Bearer token for the team server (never printed).
     pub const TOKEN: &str = "SECPIP_TOKEN";
+    /// Password for the team secure repository's upload API (never printed).
+    pub const REPO_PASSWORD: &str = "SECPIP_REPO_PASSWORD";
+    /// Token for the team secure repository (npm publish; never printed).
+    pub const REPO_TOKEN: &str = "SECPIP_REPO_TOKEN";
     /// Where the status store and the local secure repository live.
     pub const DATA_DIR: &str = "SECPIP_DATA_DIR";
     /// The Python whose pip resolves and installs.
@@ -119,6 +123,17 @@ struct RawConfig {
     policy: RawPolicy,
     #[serde(default)]
     npm: RawNpm,
+    #[serde(default)]
+    repo: RawRepo,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepo {
+    pypi_upload_url: Option<String>,
+    pypi_index_url: Option<String>,
+    npm_registry_url: Option<String>,
+    username: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -267,6 +282,44 @@ pub struct OutputSettings {
     pub color: bool,
 }
 
+/// An existing PyPI server / npm registry used as the secure repository
+/// (vetted files are uploaded to it; pip and npm install from it).
+#[derive(Clone, Default)]
+pub struct RepoSettings {
+    /// Legacy upload endpoint (the one twine uses).
+    pub pypi_upload_url: Option<String>,
+    /// Simple index pip installs from.
+    pub pypi_index_url: Option<String>,
+    /// npm registry to publish to and install from.
+    pub npm_registry_url: Option<String>,
+    /// Upload user name.
+    pub username: Option<String>,
+    /// Upload password (`SECPIP_REPO_PASSWORD`; never printed).
+    pub password: Option<String>,
+    /// npm token (`SECPIP_REPO_TOKEN`; never printed).
+    pub token: Option<String>,
+}
+
+impl RepoSettings {
+    /// Is any team repository configured?
+    pub fn configured(&self) -> bool {
+        self.pypi_upload_url.is_some() || self.npm_registry_url.is_some()
+    }
+}
+
+impl std::fmt::Debug for RepoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepoSettings")
+            .field("pypi_upload_url", &self.pypi_upload_url)
+            .field("pypi_index_url", &self.pypi_index_url)
+            .field("npm_registry_url", &self.npm_registry_url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
 /// A team server (`secpip serve`) that replaces the embedded backend.
 #[derive(Clone)]
 pub struct ServerSettings {
@@ -290,6 +343,8 @@ impl std::fmt::Debug for ServerSettings {
 pub struct Settings {
     /// The team server, when one is configured (remote mode).
     pub server: Option<ServerSettings>,
+    /// The team secure repository, when one is configured.
+    pub repo: RepoSettings,
     /// The config file that was loaded, if any.
     pub config_file: Option<PathBuf>,
     /// Status store and local secure repo live here.
@@ -521,8 +576,17 @@ impl Settings {
                 url: url.trim_end_matches('/').to_string(),
                 token: env.var(env::TOKEN),
             });
+        let repo = RepoSettings {
+            pypi_upload_url: raw.repo.pypi_upload_url,
+            pypi_index_url: raw.repo.pypi_index_url,
+            npm_registry_url: raw.repo.npm_registry_url,
+            username: raw.repo.username,
+            password: env.var(env::REPO_PASSWORD),
+            token: env.var(env::REPO_TOKEN),
+        };
         Ok(Settings {
             server,
+            repo,
             config_file,
             data_dir,
             pypi,
