@@ -199,7 +199,11 @@ pub async fn install(
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo: &repo,
+        repo: crate::repo::for_settings(
+            settings,
+            crate::ecosystem::Ecosystem::Pypi,
+            client.clone(),
+        ),
         client,
         sources: Sources::new(settings, up.json_url.clone(), String::new()),
         progress,
@@ -253,12 +257,31 @@ async fn run_pip(
     pins: &[PackageId],
     skipped: Vec<Hidden>,
 ) -> Result<Outcome, InstallError> {
-    let server = IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .map_err(InstallError::Pip)?;
+    // A team repository serves its own index; the local folder is served here.
+    let team_index = settings.repo.pypi_upload_url.as_ref().map(|_| {
+        crate::repo::upload::UploadRepo::new(
+            crate::repo::upload::UploadConfig::from(&settings.repo),
+            crate::http::client(Duration::from_secs(10)),
+        )
+        .pip_index_url()
+        .unwrap_or_default()
+    });
+    let server = match team_index {
+        Some(_) => None,
+        None => Some(
+            IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
+                .await
+                .map_err(InstallError::Pip)?,
+        ),
+    };
+    let index = match (&team_index, &server) {
+        (Some(url), _) => url.clone(),
+        (None, Some(s)) => s.index_url(),
+        (None, None) => unreachable!("the local index is served when no team repository is set"),
+    };
     let code = installer::install(
         &settings.pypi.python,
-        &server.index_url(),
+        &index,
         &req.requirements,
         pins,
         &pip_args(settings, req),
@@ -266,7 +289,9 @@ async fn run_pip(
     )
     .await
     .map_err(InstallError::Pip);
-    server.stop().await;
+    if let Some(s) = server {
+        s.stop().await;
+    }
     Ok(Outcome::Installed {
         code: code?,
         skipped,

@@ -113,10 +113,8 @@ pub async fn install(
             }
         }
         None => {
-            if let Some(blocked) = vet_locally(
-                settings, &repo, &registry, &tree, &allowed, progress, prompter,
-            )
-            .await?
+            if let Some(blocked) =
+                vet_locally(settings, &registry, &tree, &allowed, progress, prompter).await?
             {
                 return Ok(Outcome::Blocked(blocked));
             }
@@ -128,18 +126,26 @@ pub async fn install(
         write_atomic(&req.project.join("package-lock.json"), &r.lockfile)
             .map_err(InstallError::Pip)?;
     }
-    let local = match &remote {
-        Some(_) => None,
-        None => Some(
+    let team = settings.repo.npm_registry_url.as_ref().map(|u| {
+        if u.ends_with('/') {
+            u.clone()
+        } else {
+            format!("{u}/")
+        }
+    });
+    let local = match (&remote, &team) {
+        (Some(_), _) | (None, Some(_)) => None,
+        (None, None) => Some(
             IndexServer::start(repo.clone(), ([127, 0, 0, 1], 0).into())
                 .await
                 .map_err(InstallError::Pip)?,
         ),
     };
-    let secure = match (&remote, &local) {
-        (Some(server), _) => server.npm_registry_url(),
-        (None, Some(server)) => server.npm_registry_url(),
-        (None, None) => unreachable!("a local registry is started when no server is configured"),
+    let secure = match (&remote, &team, &local) {
+        (Some(server), _, _) => server.npm_registry_url(),
+        (None, Some(url), _) => url.clone(),
+        (None, None, Some(server)) => server.npm_registry_url(),
+        (None, None, None) => unreachable!("a local registry is started when nothing else serves"),
     };
     let code = installer::install(&installer::NpmRun {
         project: &req.project,
@@ -148,6 +154,7 @@ pub async fn install(
         npm_args: &req.npm_args,
         allow_scripts: &allowed,
         stdout_to_stderr: settings.output.json,
+        token: team.as_ref().and(settings.repo.token.as_deref()),
     })
     .await;
     if let Some(server) = local {
@@ -172,7 +179,6 @@ pub async fn install(
 /// lifecycle scripts npm will skip.
 async fn vet_locally(
     settings: &Settings,
-    repo: &LocalRepo,
     registry: &str,
     tree: &[ResolvedPackage],
     allowed: &[String],
@@ -183,7 +189,11 @@ async fn vet_locally(
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo,
+        repo: crate::repo::for_settings(
+            settings,
+            crate::ecosystem::Ecosystem::Npm,
+            crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
+        ),
         client: crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
         sources: Sources::new(settings, String::new(), registry.to_string()),
         progress,

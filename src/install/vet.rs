@@ -8,7 +8,7 @@ use super::InstallError;
 use crate::config::Settings;
 use crate::ecosystem::ResolvedPackage;
 use crate::queue::local::LocalQueue;
-use crate::repo::local::LocalRepo;
+use crate::repo::SecureRepo;
 use crate::report::progress::Progress;
 use crate::report::prompt::Prompter;
 use crate::store::{PolicyAction, PolicyEntry, Record, Status, StatusStore};
@@ -25,7 +25,7 @@ pub struct VetContext<'a> {
     /// The status store.
     pub store: Arc<dyn StatusStore>,
     /// The secure repository vetted files go to.
-    pub repo: &'a LocalRepo,
+    pub repo: Arc<dyn SecureRepo>,
     /// The HTTP client.
     pub client: reqwest::Client,
     /// Where facts come from.
@@ -44,7 +44,7 @@ pub async fn vet(
     let settings = ctx.settings;
     let worker = Arc::new(Worker::new(
         ctx.store.clone(),
-        Arc::new(ctx.repo.clone()),
+        ctx.repo.clone(),
         ctx.client.clone(),
         ctx.sources.clone(),
         settings.policy.clone(),

@@ -5,6 +5,7 @@
 pub mod local;
 pub mod npm_manifest;
 pub mod serve;
+pub mod upload;
 
 use crate::ecosystem::PackageId;
 
@@ -60,4 +61,25 @@ pub fn safe_component(s: &str) -> bool {
         && !s.starts_with('.')
         && !s.contains(['/', '\\', '\0'])
         && s != ".."
+}
+
+/// The secure repository in force for `ecosystem`: the team repository when
+/// `[repo]` configures one for it, else the local folder.
+pub fn for_settings(
+    settings: &crate::config::Settings,
+    ecosystem: crate::ecosystem::Ecosystem,
+    client: reqwest::Client,
+) -> std::sync::Arc<dyn SecureRepo> {
+    let team = match ecosystem {
+        crate::ecosystem::Ecosystem::Pypi => settings.repo.pypi_upload_url.is_some(),
+        crate::ecosystem::Ecosystem::Npm => settings.repo.npm_registry_url.is_some(),
+    };
+    if team {
+        std::sync::Arc::new(upload::UploadRepo::new(
+            upload::UploadConfig::from(&settings.repo),
+            client,
+        ))
+    } else {
+        std::sync::Arc::new(local::LocalRepo::new(settings.repo_dir()))
+    }
 }

@@ -21,6 +21,9 @@ pub struct NpmRun<'a> {
     pub allow_scripts: &'a [String],
     /// Send npm's stdout to stderr (keeps secpip's JSON clean).
     pub stdout_to_stderr: bool,
+    /// Token for the secure registry, if it needs one to read (written only
+    /// into the temporary npmrc, never on a command line).
+    pub token: Option<&'a str>,
 }
 
 fn npm(run: &NpmRun<'_>, npmrc: &Path) -> tokio::process::Command {
