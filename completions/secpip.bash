@@ -19,6 +19,9 @@ _secpip() {
             secpip,allow)
                 cmd="secpip__subcmd__allow"
                 ;;
+            secpip,audit)
+                cmd="secpip__subcmd__audit"
+                ;;
             secpip,block)
                 cmd="secpip__subcmd__block"
                 ;;
@@ -45,6 +48,9 @@ _secpip() {
                 ;;
             secpip,repo)
                 cmd="secpip__subcmd__repo"
+                ;;
+            secpip,serve)
+                cmd="secpip__subcmd__serve"
                 ;;
             secpip,status)
                 cmd="secpip__subcmd__status"
@@ -76,6 +82,9 @@ _secpip() {
             secpip__subcmd__help,allow)
                 cmd="secpip__subcmd__help__subcmd__allow"
                 ;;
+            secpip__subcmd__help,audit)
+                cmd="secpip__subcmd__help__subcmd__audit"
+                ;;
             secpip__subcmd__help,block)
                 cmd="secpip__subcmd__help__subcmd__block"
                 ;;
@@ -102,6 +111,9 @@ _secpip() {
                 ;;
             secpip__subcmd__help,repo)
                 cmd="secpip__subcmd__help__subcmd__repo"
+                ;;
+            secpip__subcmd__help,serve)
+                cmd="secpip__subcmd__help__subcmd__serve"
                 ;;
             secpip__subcmd__help,status)
                 cmd="secpip__subcmd__help__subcmd__status"
@@ -158,7 +170,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install npm check status allow block data db repo generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install npm check status allow block data db repo serve audit generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +207,44 @@ _secpip() {
             fi
             case "${prev}" in
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__audit)
+            opts="-q -v -h -V --since --package --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -528,7 +578,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help)
-            opts="install npm check status allow block data db repo generate help"
+            opts="install npm check status allow block data db repo serve audit generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +592,20 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__audit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -740,6 +804,20 @@ _secpip() {
         secpip__subcmd__help__subcmd__repo__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1049,6 +1127,68 @@ _secpip() {
             fi
             case "${prev}" in
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__serve)
+            opts="-q -v -h -V --bind --admin-token-env --read-token-env --public-read --slack-webhook-url --webhook-url --artifact-origin --shutdown-grace --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-read)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --slack-webhook-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --artifact-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

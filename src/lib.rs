@@ -9,15 +9,18 @@
 #![deny(missing_docs)]
 
 pub mod advisories;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod ecosystem;
 pub mod http;
 pub mod install;
+pub mod notify;
 pub mod queue;
 pub mod repo;
 pub mod report;
+pub mod server;
 pub mod store;
 pub mod verdict;
 pub mod worker;

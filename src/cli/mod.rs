@@ -6,6 +6,7 @@
 //! successful vetting, pip's own exit code.
 
 mod allow_block;
+mod audit;
 mod check;
 mod data;
 mod db;
@@ -13,6 +14,7 @@ mod generate;
 mod install;
 mod npm;
 mod repo;
+mod serve;
 mod status;
 
 use crate::config::{Overrides, Settings};
@@ -94,6 +96,10 @@ enum Command {
     /// Work with the local secure repository.
     #[command(subcommand)]
     Repo(repo::RepoCommand),
+    /// Run the team server: firewall API, shared status table, secure index.
+    Serve(serve::ServeArgs),
+    /// List the audit log: who decided what, when and why.
+    Audit(audit::AuditArgs),
     /// Write shell completions and the man page (used by install.sh).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -210,6 +216,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Data(cmd) => data::run(settings(g, None)?, cmd),
         Command::Repo(cmd) => repo::run(settings(g, None)?, cmd),
         Command::Db(cmd) => db::run(settings(g, None)?, cmd),
+        Command::Serve(args) => serve::run(settings(g, None)?, args),
+        Command::Audit(args) => audit::run(settings(g, None)?, args),
         Command::Generate(args) => generate::run(args),
     }
 }
