@@ -306,7 +306,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__check)
-            opts="-q -v -h -V --offline --platform --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --offline --platform --format --manifest --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +314,14 @@ _secpip() {
             case "${prev}" in
                 --platform)
                     COMPREPLY=($(compgen -W "pypi npm" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif asff" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -844,7 +852,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__install)
-            opts="-r -q -v -h -V --requirement --timeout --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-r -q -v -h -V --requirement --timeout --format --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +868,10 @@ _secpip() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json sarif asff" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -49,6 +49,10 @@ complete -c secpip -n "__fish_secpip_needs_command" -f -a "generate" -d 'Write s
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s r -l requirement -d 'Install from the given requirements file (repeatable)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l timeout -d 'Seconds to wait for verdicts before giving up' -r
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l format -d 'Also write a report of blocked packages to stdout (sarif, asff or json)' -r -f -a "human\t'Text for people (the default)'
+json\t'JSON (same as `--json`)'
+sarif\t'SARIF 2.1.0, for code scanning'
+asff\t'AWS Security Finding Format, for Security Hub'"
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
@@ -57,7 +61,7 @@ complete -c secpip -n "__fish_secpip_using_subcommand install" -l json -d 'Print
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s q -l quiet -d 'Print less (repeat for even less)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s v -l verbose -d 'Print more (repeat for debug logs)'
-complete -c secpip -n "__fish_secpip_using_subcommand install" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand install" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l data-dir -d 'Where the status store and secure repository live' -r -F
@@ -99,6 +103,11 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l platform -d 'The registry the names belong to' -r -f -a "pypi\t'Python packages installed by pip'
 npm\t'JavaScript packages installed by npm'"
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l format -d 'Output format; `sarif` and `asff` print one document for all inputs' -r -f -a "human\t'Text for people (the default)'
+json\t'JSON (same as `--json`)'
+sarif\t'SARIF 2.1.0, for code scanning'
+asff\t'AWS Security Finding Format, for Security Hub'"
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l manifest -d 'The dependency file SARIF results point at' -r
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F

@@ -416,3 +416,91 @@ fn offline_batch_check_screens_a_list_without_network() {
     );
     assert_eq!(out.status.code(), Some(3));
 }
+
+/// Runs `check --offline --format F -` on `names` and parses stdout.
+fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>, Value) {
+    use std::io::Write;
+    let mut child = ctx
+        .secpip(&[
+            "check",
+            "--offline",
+            "--format",
+            format,
+            "--manifest",
+            "requirements.txt",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(names).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    (
+        out.status.code(),
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
+}
+
+#[test]
+fn sarif_and_asff_reports_carry_the_required_fields() {
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let (code, sarif) = check_document(&ctx, "sarif", b"reqeusts\nflask\n");
+    assert_eq!(code, Some(3));
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "secpip");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "only the typosquat scored: {results:#?}");
+    let r = &results[0];
+    assert_eq!(
+        (r["ruleId"].as_str(), r["level"].as_str()),
+        (Some("typosquat"), Some("error"))
+    );
+    assert!(
+        rules.contains(&"typosquat"),
+        "every ruleId must be a declared rule"
+    );
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "requirements.txt"
+    );
+    assert!(r["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Did you mean requests?"));
+
+    let (code, asff) = check_document(&ctx, "asff", b"reqeusts\nflask\n");
+    assert_eq!(code, Some(3));
+    let findings = asff.as_array().unwrap();
+    assert_eq!(findings.len(), 1, "Green packages are not findings");
+    let f = &findings[0];
+    for field in [
+        "SchemaVersion",
+        "Id",
+        "ProductArn",
+        "GeneratorId",
+        "AwsAccountId",
+        "Types",
+        "CreatedAt",
+        "UpdatedAt",
+        "Severity",
+        "Title",
+        "Description",
+        "Resources",
+    ] {
+        assert!(!f[field].is_null(), "ASFF requires {field}: {f:#}");
+    }
+    assert_eq!(f["SchemaVersion"], "2018-10-08");
+    assert_eq!(f["Severity"]["Label"], "HIGH");
+    assert!(f["AwsAccountId"].as_str().unwrap().len() == 12);
+    assert!(f["Resources"][0]["Type"].is_string() && f["Resources"][0]["Id"].is_string());
+}

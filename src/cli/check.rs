@@ -30,6 +30,12 @@ pub struct CheckArgs {
     /// The registry the names belong to.
     #[arg(long, value_enum, default_value = "pypi")]
     platform: Ecosystem,
+    /// Output format; `sarif` and `asff` print one document for all inputs.
+    #[arg(long, value_enum)]
+    format: Option<crate::report::Format>,
+    /// The dependency file SARIF results point at.
+    #[arg(long, value_name = "PATH")]
+    manifest: Option<String>,
 }
 
 /// Parses one input line into a name and optional version for `eco`.
@@ -212,6 +218,8 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
             online,
             settings,
         };
+        let document = matches!(args.format, Some(crate::report::Format::Sarif | crate::report::Format::Asff));
+        let mut reported = Vec::new();
         let (mut blocked, mut invalid) = (false, false);
         for input in &inputs {
             let (name, version) = match split(eco, input) {
@@ -228,11 +236,30 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
             };
             let (id, v) = checker.verdict(eco, &name, version.as_deref()).await;
             blocked |= v.decision == Decision::Block;
-            if checker.settings.output.json {
+            if document {
+                reported.push(crate::report::Reported::from_verdict(&id, &v));
+            } else if checker.settings.output.json || args.format == Some(crate::report::Format::Json) {
                 println!("{}", json::package_check(&id, version.is_some(), &v, &checker.settings.policy));
             } else {
                 print!("{}", human::verdict(&id, &v));
             }
+        }
+        match args.format {
+            Some(crate::report::Format::Sarif) => {
+                let manifest = args.manifest.clone().unwrap_or_else(|| match eco {
+                    Ecosystem::Pypi => "requirements.txt".into(),
+                    Ecosystem::Npm => "package.json".into(),
+                });
+                println!("{}", crate::report::sarif::log(&reported, &manifest));
+            }
+            Some(crate::report::Format::Asff) => {
+                let target = crate::report::asff::AwsTarget::from_env();
+                println!(
+                    "{}",
+                    crate::report::asff::findings(&reported, &target, time::OffsetDateTime::now_utc())
+                );
+            }
+            _ => {}
         }
         Ok(if blocked {
             EXIT_BLOCKED

@@ -20,6 +20,9 @@ pub struct InstallArgs {
     /// Seconds to wait for verdicts before giving up.
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Also write a report of blocked packages to stdout (sarif, asff or json).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
     /// Arguments passed on to pip after `--` (index options are refused).
     #[arg(last = true, value_name = "PIP_ARGS")]
     pip_args: Vec<String>,
@@ -67,7 +70,43 @@ pub fn run(settings: Settings, args: InstallArgs) -> Result<u8, Failure> {
             prompter.as_ref(),
         )),
     };
-    report(&settings, result)
+    let manifest = args
+        .files
+        .first()
+        .map(|f| f.display().to_string())
+        .unwrap_or_else(|| "requirements.txt".into());
+    report_as(&settings, result, args.format, &manifest)
+}
+
+/// Like [`report`], with a SARIF/ASFF document of the blocked packages on stdout.
+pub(super) fn report_as(
+    settings: &Settings,
+    result: Result<Outcome, InstallError>,
+    format: Option<crate::report::Format>,
+    manifest: &str,
+) -> Result<u8, Failure> {
+    use crate::report::{asff, sarif, Format, Reported};
+    if let (Ok(Outcome::Blocked(records)), Some(f @ (Format::Sarif | Format::Asff))) =
+        (&result, format)
+    {
+        let reported: Vec<Reported> = records.iter().map(Reported::from_record).collect();
+        match f {
+            Format::Sarif => println!("{}", sarif::log(&reported, manifest)),
+            _ => println!(
+                "{}",
+                asff::findings(
+                    &reported,
+                    &asff::AwsTarget::from_env(),
+                    time::OffsetDateTime::now_utc()
+                )
+            ),
+        }
+        if settings.output.quiet < 2 {
+            eprint!("{}", human::blocked(records));
+        }
+        return Ok(EXIT_BLOCKED);
+    }
+    report(settings, result)
 }
 
 /// Prints an install outcome (human or JSON) and maps it to the exit code;
