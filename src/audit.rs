@@ -104,7 +104,7 @@ impl AuditEntry {
     pub fn now(kind: AuditKind, ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Self {
         AuditEntry {
             id: 0,
-            at: now_rfc3339(),
+            at: crate::store::now_rfc3339(),
             kind,
             ecosystem,
             name: name.to_string(),
@@ -147,14 +147,6 @@ fn err(doing: &'static str) -> impl Fn(rusqlite::Error) -> AuditError {
         doing,
         message: e.to_string(),
     }
-}
-
-fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The append-only audit table, on its own connection to the store's file.

@@ -49,7 +49,7 @@ fn completions_and_man_page_are_current() {
 }
 
 #[test]
-fn help_documents_exit_codes_and_subcommands() {
+fn help_lists_subcommands_and_global_flags() {
     let out = Command::new(env!("CARGO_BIN_EXE_secpip"))
         .arg("--help")
         .output()

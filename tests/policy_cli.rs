@@ -13,12 +13,6 @@ fn run(ctx: &TestContext, args: &[&str]) -> Ran {
     common::run(&mut ctx.secpip(args))
 }
 
-fn append_config(ctx: &TestContext, text: &str) {
-    let mut cfg = std::fs::read_to_string(&ctx.config_path).unwrap();
-    cfg.push_str(text);
-    std::fs::write(&ctx.config_path, cfg).unwrap();
-}
-
 /// A real but obscure project: 2 releases, 40 downloads, a repository with
 /// 3 stars. Reputation gives 20 + 10 + 10 = 40 points: Yellow.
 fn obscure(name: &str) -> FixturePackage {
@@ -140,7 +134,7 @@ fn yellow_verdict_is_blocked_in_ci_unless_policy_allows_review() {
 
     // Policy may let Yellow through when nobody can be asked; the block is
     // lifted by a person first (BLOCK verdicts are kept until then).
-    append_config(&ctx, "\n[policy]\nreview = \"allow\"\n");
+    ctx.append_config("\n[policy]\nreview = \"allow\"\n");
     run(
         &ctx,
         &["allow", "gamma-sprocket@1.0.0", "--reason", "reviewed"],
@@ -179,10 +173,7 @@ fn unreachable_metadata_fails_closed() {
 fn invalid_config_is_a_usage_error_naming_the_file() {
     let upstream = Upstream::start(vec![]);
     let ctx = TestContext::new(&upstream);
-    append_config(
-        &ctx,
-        "\n[policy]\nyellow = 80\nred = 50\n[policy.weights]\ntypo = 1\n",
-    );
+    ctx.append_config("\n[policy]\nyellow = 80\nred = 50\n[policy.weights]\ntypo = 1\n");
     let ran = run(&ctx, &["install", "alpha-widget"]);
     ran.assert_code(2);
     let path = ctx.config_path.display().to_string();

@@ -11,12 +11,6 @@ fn run(ctx: &TestContext, args: &[&str]) -> Ran {
     common::run(&mut ctx.secpip(args))
 }
 
-fn append_config(ctx: &TestContext, text: &str) {
-    let mut cfg = std::fs::read_to_string(&ctx.config_path).unwrap();
-    cfg.push_str(text);
-    std::fs::write(&ctx.config_path, cfg).unwrap();
-}
-
 fn installed_version(ctx: &TestContext, name: &str) -> Option<String> {
     let out = ctx
         .python(&ctx.venv)
@@ -83,10 +77,7 @@ fn cooldown_picks_the_newest_version_old_enough_and_says_what_it_skipped() {
     );
 
     // An exception lets that version in early.
-    append_config(
-        &ctx,
-        "\n[policy]\nrelease_age_exceptions = [\"delta-gear@1.1.0\"]\n",
-    );
+    ctx.append_config("\n[policy]\nrelease_age_exceptions = [\"delta-gear@1.1.0\"]\n");
     let venv = ctx.new_venv("excepted");
     let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear"]));
     ran.assert_code(0);
@@ -102,7 +93,7 @@ fn internal_name_on_the_public_upstream_is_dependency_confusion() {
         &[],
     )]);
     let ctx = TestContext::new(&upstream);
-    append_config(&ctx, "\n[policy]\ninternal = [\"acme-*\"]\n");
+    ctx.append_config("\n[policy]\ninternal = [\"acme-*\"]\n");
 
     let ran = run(&ctx, &["install", "acme-billing"]);
     ran.assert_code(3);
@@ -239,7 +230,7 @@ fn sdist_only_release_scores_install_script_and_only_binary_refuses_it() {
         FixturePackage::healthy("zeta-build", "3.0.0", &[]).with_latest_kind(ArtifactKind::Sdist);
     let upstream = Upstream::start(vec![p]);
     let ctx = TestContext::new(&upstream);
-    append_config(&ctx, "\n[policy]\nonly_binary = true\n");
+    ctx.append_config("\n[policy]\nonly_binary = true\n");
     let ran = run(&ctx, &["install", "zeta-build==3.0.0"]);
     ran.assert_code(3);
     assert!(ran.stderr.contains("only_binary"), "{}", ran.describe());

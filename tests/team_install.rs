@@ -9,12 +9,6 @@ use common::team_servers::{PypiServer, Verdaccio};
 use common::upstream::{wheel_filename, FixturePackage, Upstream};
 use common::TestContext;
 
-fn append_config(ctx: &TestContext, text: &str) {
-    let mut cfg = std::fs::read_to_string(&ctx.config_path).unwrap();
-    cfg.push_str(text);
-    std::fs::write(&ctx.config_path, cfg).unwrap();
-}
-
 #[test]
 fn pip_installs_from_pypiserver_after_secpip_uploads_the_vetted_files() {
     let upstream = Upstream::start(vec![
@@ -23,15 +17,12 @@ fn pip_installs_from_pypiserver_after_secpip_uploads_the_vetted_files() {
     ]);
     let server = PypiServer::start();
     let ctx = TestContext::new(&upstream);
-    append_config(
-        &ctx,
-        &format!(
-            "\n[repo]\npypi_upload_url = \"{}\"\npypi_index_url = \"{}\"\nusername = \"{}\"\n",
-            server.upload_url(),
-            server.index_url(),
-            server.username
-        ),
-    );
+    ctx.append_config(&format!(
+        "\n[repo]\npypi_upload_url = \"{}\"\npypi_index_url = \"{}\"\nusername = \"{}\"\n",
+        server.upload_url(),
+        server.index_url(),
+        server.username
+    ));
     let ran = common::run(
         ctx.secpip(&["install", "alpha-widget"])
             .env("SECPIP_REPO_PASSWORD", &server.password),
@@ -79,14 +70,11 @@ fn npm_installs_from_verdaccio_as_the_team_registry() {
         .unwrap_or_else(|e| panic!("npm login: {e}\n{}", verdaccio.log()));
     let pypi = Upstream::start(vec![]);
     let ctx = TestContext::new(&pypi);
-    append_config(
-        &ctx,
-        &format!(
-            "\n[npm]\nregistry = \"{}\"\n[repo]\nnpm_registry_url = \"{}\"\n",
-            registry.registry_url(),
-            verdaccio.registry_url()
-        ),
-    );
+    ctx.append_config(&format!(
+        "\n[npm]\nregistry = \"{}\"\n[repo]\nnpm_registry_url = \"{}\"\n",
+        registry.registry_url(),
+        verdaccio.registry_url()
+    ));
     let project = NpmProject::new(&registry.registry_url(), &[("brindle-strings", "^2.0.0")]);
     let dir = project.dir.display().to_string();
     let ran = common::run(

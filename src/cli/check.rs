@@ -101,7 +101,7 @@ impl Checker {
                         time::OffsetDateTime::now_utc().date(),
                     );
                     v.findings.append(&mut facts_findings);
-                    v = rescore(v, &self.settings);
+                    v = verdict::scored(v.findings, v.similar, &self.settings.policy);
                 }
             }
             return (id, v);
@@ -112,8 +112,9 @@ impl Checker {
             .map(str::to_string)
             .or_else(|| latest(facts.metadata.found()));
         let id = PackageId::new(eco, name, chosen.as_deref().unwrap_or(""));
-        if chosen.is_some() && version.is_none() {
-            // Facts that depend on the version (deprecation) are for the latest.
+        if chosen.is_some() && version.is_none() && eco == Ecosystem::Npm {
+            // npm deprecation is per version: fetch it for the latest. PyPI
+            // metadata is project-wide, so nothing changes there.
             facts = gather_facts(client, sources, self.popular.of(eco), &id).await;
         }
         facts.advisories = crate::worker::advisories::lookup(
@@ -126,20 +127,6 @@ impl Checker {
         let v = verdict::verdict(&id, &facts, &ctx);
         (id, v)
     }
-}
-
-/// Re-applies thresholds after findings were added.
-fn rescore(mut v: Verdict, settings: &Settings) -> Verdict {
-    v.score = v.findings.iter().map(|f| f.points).sum();
-    let p = &settings.policy;
-    (v.risk, v.decision) = if v.score >= p.red {
-        (crate::verdict::Risk::Red, Decision::Block)
-    } else if v.score >= p.yellow {
-        (crate::verdict::Risk::Yellow, Decision::Review)
-    } else {
-        (crate::verdict::Risk::Green, Decision::Allow)
-    };
-    v
 }
 
 /// The newest non-prerelease version in the metadata.

@@ -258,14 +258,11 @@ async fn run_pip(
     skipped: Vec<Hidden>,
 ) -> Result<Outcome, InstallError> {
     // A team repository serves its own index; the local folder is served here.
-    let team_index = settings.repo.pypi_upload_url.as_ref().map(|_| {
-        crate::repo::upload::UploadRepo::new(
-            crate::repo::upload::UploadConfig::from(&settings.repo),
-            crate::http::client(Duration::from_secs(10)),
-        )
-        .pip_index_url()
-        .unwrap_or_default()
-    });
+    let team_index = settings
+        .repo
+        .pypi_upload_url
+        .as_ref()
+        .and_then(|_| crate::repo::upload::UploadConfig::from(&settings.repo).pip_index_url());
     let server = match team_index {
         Some(_) => None,
         None => Some(

@@ -77,6 +77,18 @@ impl fmt::Debug for UploadConfig {
     }
 }
 
+impl UploadConfig {
+    /// The simple index pip should install from: `pypi_index_url`, else
+    /// `{pypi_upload_url}/simple/` (no credentials added).
+    pub fn pip_index_url(&self) -> Option<String> {
+        if let Some(url) = &self.pypi_index_url {
+            return Some(with_slash(url));
+        }
+        let upload = self.pypi_upload_url.as_deref()?;
+        Some(format!("{}simple/", with_slash(upload)))
+    }
+}
+
 impl From<&crate::config::RepoSettings> for UploadConfig {
     fn from(r: &crate::config::RepoSettings) -> UploadConfig {
         UploadConfig {
@@ -229,11 +241,7 @@ impl UploadRepo {
 
     /// The simple index pip should install from (no credentials added).
     pub fn pip_index_url(&self) -> Option<String> {
-        if let Some(url) = &self.config.pypi_index_url {
-            return Some(with_slash(url));
-        }
-        let upload = self.config.pypi_upload_url.as_deref()?;
-        Some(format!("{}simple/", with_slash(upload)))
+        self.config.pip_index_url()
     }
 
     /// The npm registry npm should install from (no credentials added).

@@ -214,6 +214,15 @@ pub fn secure_stale_before(ttl_days: u64) -> Option<i64> {
     (ttl_days > 0).then(|| now_ms() - (ttl_days as i64) * 86_400_000)
 }
 
+/// Current time as RFC 3339 to the second (the `updated_at` / audit format).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Current time in Unix milliseconds.
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64

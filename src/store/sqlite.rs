@@ -63,14 +63,6 @@ fn q(doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
     }
 }
 
-fn now_text() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     let eco: String = row.get("ecosystem")?;
     let status: String = row.get("status")?;
@@ -207,7 +199,7 @@ impl StatusStore for SqliteStore {
                         updated_by = excluded.updated_by, updated_at = excluded.updated_at
                      WHERE (packages.status = 'CHECK' AND (packages.lease_until IS NULL OR packages.lease_until <= ?9))
                         OR (packages.status = 'SECURE' AND ?10 IS NOT NULL AND COALESCE(packages.decided_at, 0) < ?10)",
-                    params![id.key(), id.ecosystem.as_str(), id.name, id.version, owner, until, who, now_text(), now, secure_stale_before],
+                    params![id.key(), id.ecosystem.as_str(), id.name, id.version, owner, until, who, super::now_rfc3339(), now, secure_stale_before],
                 )
                 .map_err(q("claiming"))?;
             let result = if changed == 1 {
@@ -264,7 +256,7 @@ impl StatusStore for SqliteStore {
                     "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = ?5,
                         owner = NULL, lease_until = NULL, updated_by = ?6, updated_at = ?7, decided_at = ?10
                      WHERE key = ?8 AND status = 'CHECK' AND owner = ?9",
-                    params![status.as_str(), risk, score, reasons, similar, who, now_text(), key, owner, super::now_ms()],
+                    params![status.as_str(), risk, score, reasons, similar, who, super::now_rfc3339(), key, owner, super::now_ms()],
                 )
                 .map_err(q("recording a verdict"))?;
             Ok(n == 1)
@@ -332,7 +324,7 @@ impl StatusStore for SqliteStore {
                 "UPDATE packages SET status = ?1, risk = ?2, score = ?3, reasons = ?4, similar = '[]',
                     owner = NULL, lease_until = NULL, updated_by = ?5, updated_at = ?6, decided_at = ?9
                  WHERE name = ?7 AND (?8 IS NULL OR version = ?8) AND ecosystem = ?10",
-                params![status.as_str(), risk.as_str(), score, reasons, who, now_text(), name, version, super::now_ms(), ecosystem.as_str()],
+                params![status.as_str(), risk.as_str(), score, reasons, who, super::now_rfc3339(), name, version, super::now_ms(), ecosystem.as_str()],
             )
             .map_err(q("recording a decision"))
         })
@@ -367,7 +359,7 @@ impl StatusStore for SqliteStore {
                     e.rule.version.clone().unwrap_or_default(),
                     match e.action { PolicyAction::Allow => "allow", PolicyAction::Block => "block" },
                     e.rule.reason,
-                    who, now_text(), e.rule.ecosystem.as_str()],
+                    who, super::now_rfc3339(), e.rule.ecosystem.as_str()],
             )
             .map_err(q("saving a policy entry"))?;
             Ok(())

@@ -181,7 +181,7 @@ fn name_findings(id: &PackageId, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Simila
 }
 
 /// Sums the findings and applies the thresholds.
-fn scored(findings: Vec<Finding>, similar: Vec<Similar>, policy: &Policy) -> Verdict {
+pub fn scored(findings: Vec<Finding>, similar: Vec<Similar>, policy: &Policy) -> Verdict {
     let score: i32 = findings.iter().map(|f| f.points).sum();
     let (risk, decision) = if score >= policy.red {
         (Risk::Red, Decision::Block)

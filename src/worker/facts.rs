@@ -15,7 +15,7 @@ pub async fn gather_facts(
     id: &PackageId,
 ) -> Facts {
     let popular_rank = popular.rank(&id.name);
-    let mut deprecated = None;
+
     let metadata = async {
         match id.ecosystem {
             Ecosystem::Pypi => {
@@ -55,8 +55,7 @@ pub async fn gather_facts(
             Err(e) => Lookup::Unknown(e.to_string()),
         }
     };
-    let ((metadata, dep), downloads) = tokio::join!(metadata, downloads);
-    deprecated = deprecated.or(dep);
+    let ((metadata, deprecated), downloads) = tokio::join!(metadata, downloads);
     let stars = match metadata.found().and_then(ProjectMetadata::github_repo) {
         None if metadata.found().is_some() => Lookup::Found(None),
         None => Lookup::Unknown("project metadata unavailable".into()),

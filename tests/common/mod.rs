@@ -99,6 +99,13 @@ impl TestContext {
         self.root.path()
     }
 
+    /// Appends TOML to the context's `secpip.toml` (new tables only).
+    pub fn append_config(&self, text: &str) {
+        let mut cfg = std::fs::read_to_string(&self.config_path).expect("read secpip.toml");
+        cfg.push_str(text);
+        std::fs::write(&self.config_path, cfg).expect("write secpip.toml");
+    }
+
     /// `<data dir>/secpip.db`
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("secpip.db")
