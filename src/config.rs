@@ -5,7 +5,10 @@
 //! this module and nowhere else. Persisted state (the status store) is not
 //! configuration and never lives here.
 
+pub mod aws;
+
 use crate::verdict::policy::{ListRule, Policy, RawPolicy};
+pub use aws::{AwsSettings, Backend};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +18,8 @@ pub mod env {
     pub const CONFIG: &str = "SECPIP_CONFIG";
     /// A team server to use instead of the embedded backend.
     pub const SERVER: &str = "SECPIP_SERVER";
+    /// `embedded` or `aws`.
+    pub const BACKEND: &str = "SECPIP_BACKEND";
     /// Bearer token for the team server (never printed).
     pub const TOKEN: &str = "SECPIP_TOKEN";
     /// Password for the team secure repository's upload API (never printed).
@@ -113,6 +118,9 @@ pub enum ConfigError {
 struct RawConfig {
     data_dir: Option<PathBuf>,
     server: Option<String>,
+    backend: Option<String>,
+    #[serde(default)]
+    aws: aws::RawAws,
     #[serde(default)]
     pypi: RawPypi,
     #[serde(default)]
@@ -199,6 +207,12 @@ pub struct Overrides {
     pub timeout_secs: Option<u64>,
     /// `--server URL`.
     pub server: Option<String>,
+    /// `--backend embedded|aws`.
+    pub backend: Option<String>,
+    /// `--profile NAME` (AWS).
+    pub aws_profile: Option<String>,
+    /// `--region NAME` (AWS).
+    pub aws_region: Option<String>,
 }
 
 /// PyPI upstream and the local Python/pip.
@@ -343,6 +357,10 @@ impl std::fmt::Debug for ServerSettings {
 pub struct Settings {
     /// The team server, when one is configured (remote mode).
     pub server: Option<ServerSettings>,
+    /// Embedded or AWS store/queue/repository.
+    pub backend: Backend,
+    /// `[aws]`, used when `backend` is AWS.
+    pub aws: AwsSettings,
     /// The team secure repository, when one is configured.
     pub repo: RepoSettings,
     /// The config file that was loaded, if any.
@@ -467,6 +485,7 @@ impl Settings {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "defaults".into());
+        let config_origin = policy_origin.clone();
         let policy = raw
             .policy
             .validate()
@@ -584,8 +603,29 @@ impl Settings {
             password: env.var(env::REPO_PASSWORD),
             token: env.var(env::REPO_TOKEN),
         };
+        let backend = match flags
+            .backend
+            .clone()
+            .or_else(|| env.var(env::BACKEND))
+            .or(raw.backend)
+        {
+            Some(b) => Backend::parse(&b).map_err(|message| ConfigError::Policy {
+                path: config_origin.clone(),
+                message,
+            })?,
+            None => Backend::Embedded,
+        };
+        let aws = raw
+            .aws
+            .resolve(flags.aws_profile.clone(), flags.aws_region.clone())
+            .map_err(|message| ConfigError::Policy {
+                path: config_origin.clone(),
+                message: format!("[aws] {message}"),
+            })?;
         Ok(Settings {
             server,
+            backend,
+            aws,
             repo,
             config_file,
             data_dir,

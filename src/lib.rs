@@ -10,6 +10,7 @@
 
 pub mod advisories;
 pub mod audit;
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod data;

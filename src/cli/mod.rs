@@ -70,6 +70,15 @@ struct GlobalArgs {
     /// Use a team server (`secpip serve`) instead of the embedded backend.
     #[arg(long, global = true, value_name = "URL", env = "SECPIP_SERVER")]
     server: Option<String>,
+    /// Store, queue and secure repository: embedded (default) or aws.
+    #[arg(long, global = true, value_name = "NAME", env = "SECPIP_BACKEND")]
+    backend: Option<String>,
+    /// AWS named profile (backend aws; default: the SDK's chain).
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// AWS region (backend aws; default: the SDK's chain).
+    #[arg(long, global = true, value_name = "NAME")]
+    region: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +197,9 @@ fn settings(g: &GlobalArgs, timeout_secs: Option<u64>) -> Result<Settings, Failu
         verbose: g.verbose,
         timeout_secs,
         server: g.server.clone(),
+        backend: g.backend.clone(),
+        aws_profile: g.profile.clone(),
+        aws_region: g.region.clone(),
     })
     .map_err(Failure::usage)
 }
