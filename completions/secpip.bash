@@ -170,7 +170,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install npm check status allow block data db repo serve audit generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version install npm check status allow block data db repo serve audit generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +192,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -200,7 +212,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__allow)
-            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +238,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -234,7 +258,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__audit)
-            opts="-q -v -h -V --since --package --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --since --package --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +288,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -272,7 +308,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__block)
-            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --reason --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,6 +334,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -306,7 +354,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__check)
-            opts="-q -v -h -V --offline --platform --format --manifest --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --offline --platform --format --manifest --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +388,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -348,7 +408,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__data)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version refresh-popular help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version refresh-popular help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +427,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -420,7 +492,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__data__subcmd__refresh__subcmd__popular)
-            opts="-q -v -h -V --url --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --url --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +518,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -454,7 +538,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__db)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version import-osv help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version import-osv help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +557,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -526,7 +622,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__db__subcmd__import__subcmd__osv)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +644,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -556,7 +664,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__generate)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +683,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -852,7 +972,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__install)
-            opts="-r -q -v -h -V --requirement --timeout --format --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-r -q -v -h -V --requirement --timeout --format --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +1010,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -898,7 +1030,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version install ci help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version install ci help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,6 +1052,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -928,7 +1072,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm__subcmd__ci)
-            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -955,6 +1099,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1022,7 +1178,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__npm__subcmd__install)
-            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-C -q -v -h -V --prefix --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,6 +1208,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1060,7 +1228,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__repo)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version serve help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1079,6 +1247,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1132,7 +1312,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__repo__subcmd__serve)
-            opts="-q -v -h -V --bind --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --bind --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1338,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1166,7 +1358,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__serve)
-            opts="-q -v -h -V --bind --admin-token-env --read-token-env --public-read --slack-webhook-url --webhook-url --artifact-origin --shutdown-grace --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --bind --admin-token-env --read-token-env --public-read --slack-webhook-url --webhook-url --artifact-origin --shutdown-grace --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,6 +1412,18 @@ _secpip() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1228,7 +1432,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__status)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --help --version"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1247,6 +1451,18 @@ _secpip() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

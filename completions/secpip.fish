@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_secpip_global_optspecs
-    string join \n json ci q/quiet v/verbose config= data-dir= python= server= h/help V/version
+    string join \n json ci q/quiet v/verbose config= data-dir= python= server= backend= profile= region= h/help V/version
 end
 
 function __fish_secpip_needs_command
@@ -28,6 +28,9 @@ complete -c secpip -n "__fish_secpip_needs_command" -l config -d 'Config file (d
 complete -c secpip -n "__fish_secpip_needs_command" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_needs_command" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_needs_command" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_needs_command" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_needs_command" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_needs_command" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_needs_command" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_needs_command" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_needs_command" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -57,6 +60,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand install" -l config -d 'Con
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand install" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -67,6 +73,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_s
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and not __fish_seen_subcommand_from install ci help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -81,6 +90,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -92,6 +104,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subco
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand npm; and __fish_seen_subcommand_from ci" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -112,6 +127,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Confi
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l offline -d 'Use only shipped data and the offline advisory database; no network'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
@@ -123,6 +141,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand status" -l config -d 'Conf
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand status" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand status" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand status" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -134,6 +155,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand allow" -l config -d 'Confi
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand allow" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand allow" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -145,6 +169,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand block" -l config -d 'Confi
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand block" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand block" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand block" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -155,6 +182,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and not __fish_seen_subcommand_from refresh-popular help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -168,6 +198,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand data; and __fish_seen_subcommand_from refresh-popular" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -180,6 +213,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_su
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and not __fish_seen_subcommand_from import-osv help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -192,6 +228,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcom
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand db; and __fish_seen_subcommand_from import-osv" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -204,6 +243,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and not __fish_seen_subcommand_from serve help" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -217,6 +259,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -238,6 +283,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand serve" -l config -d 'Confi
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -250,6 +298,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand audit" -l config -d 'Confi
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand audit" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand audit" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand audit" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -s q -l quiet -d 'Print less (repeat for even less)'
@@ -260,6 +311,9 @@ complete -c secpip -n "__fish_secpip_using_subcommand generate" -l config -d 'Co
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand generate" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l json -d 'Print machine-readable JSON on stdout'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d 'Print less (repeat for even less)'
