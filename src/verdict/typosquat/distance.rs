@@ -6,7 +6,9 @@
 //! characters nearly every string is one edit from some popular name, at
 //! ten two edits are still a deliberate look-alike.
 
+use super::index::{noise, without_noise};
 use super::names::{is_separator, keyboard_neighbours, letter_set, look_alike_chars, Query};
+use crate::ecosystem::Ecosystem;
 use super::{Found, Kind};
 
 /// Below this many characters (separators not counted) a name is short:
@@ -16,13 +18,49 @@ const SHORT: usize = 5;
 
 /// Popular names within the tolerated distance of the checked name.
 pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
-    let name = query.compact.as_bytes();
+    scan(query.compact.as_bytes(), &query.lower, None, found);
+}
+
+/// A slip of the hand on a popular name *and* a word added around it:
+/// `reqeusts-py`, `python-reqeusts`, `pynumpyy`. Each game alone is caught
+/// by its own rule; together they hide from both, so the name is compared
+/// again without the added word. Only slips (omitted, swapped or repeated
+/// characters) count here, on bases long enough not to collide by chance.
+pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() {
+        return;
+    }
+    let noise = noise(ecosystem);
+    let mut bases: Vec<(String, String)> = without_noise(&query.lower, noise);
+    for word in noise.iter().filter(|word| !matches!(**word, "lib" | "dev")) {
+        if query.lower.contains(|c| is_separator(c)) {
+            break; // Separated words were handled above, glued ones need one word.
+        }
+        let glued = [
+            query.compact.strip_prefix(word),
+            query.compact.strip_suffix(word),
+        ];
+        for base in glued.into_iter().flatten() {
+            bases.push((base.to_owned(), format!("'{word}'")));
+        }
+    }
+    for (base, how) in bases {
+        if base.len() >= SHORT {
+            scan(base.as_bytes(), &base, Some(&how), found);
+        }
+    }
+}
+
+/// The distance scan of `name` (a compact form) over the length buckets.
+/// With `added`, the word that was removed to get `name`: then only slips
+/// count, and the transformation says what was added.
+fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
     let len = name.len();
     let reach = found.reach(len);
     if reach == 0 {
         return;
     }
-    let letters = letter_set(&query.compact);
+    let letters = letter_set(&String::from_utf8_lossy(name));
     let max_rank = found.max_rank();
     for target_len in len.saturating_sub(reach)..=len + reach {
         let limit = found.reach(len.min(target_len));
@@ -49,9 +87,12 @@ pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
                 continue; // `web3`/`web4`: the version rule decides.
             }
             let slip = matches!(kind, Kind::Omitted | Kind::Swap | Kind::Repeated);
+            if added.is_some() && (!slip || candidate.stripped || distance > 1) {
+                continue;
+            }
             if !candidate.stripped
                 && !slip
-                && !typo_not_family(&query.lower, &full.to_lowercase(), found)
+                && !typo_not_family(lower, &full.to_lowercase(), found)
             {
                 continue;
             }
@@ -70,6 +111,9 @@ pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
             }
             if candidate.stripped {
                 phrase.push_str(", and a word dropped");
+            }
+            if let Some(how) = added {
+                phrase.push_str(&format!(", and added {how}"));
             }
             found.add(candidate.position, kind, || phrase);
         }

@@ -269,6 +269,7 @@ pub fn check_with_hints(
     rules::version_digits(&query, &mut found);
     if query.scope.is_none() {
         distance::near_misses(&query, &mut found);
+        distance::affixed_near_misses(ecosystem, &query, &mut found);
     }
     found.finish(hints)
 }

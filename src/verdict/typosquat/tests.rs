@@ -119,6 +119,31 @@ fn prefixes_and_suffixes() {
 }
 
 #[test]
+fn a_slip_hidden_behind_an_added_word() {
+    assert_eq!(
+        explain("reqeusts-py", "requests"),
+        "swapped adjacent characters, and added suffix 'py'"
+    );
+    assert_eq!(
+        explain("python-reqeusts", "requests"),
+        "swapped adjacent characters, and added prefix 'python'"
+    );
+    assert_eq!(
+        explain("pynumpyy", "numpy"),
+        "repeated character 'y', and added 'py'"
+    );
+    assert_eq!(
+        explain_in(npm(), "node-lodahs", "lodash"),
+        "swapped adjacent characters, and added prefix 'node'"
+    );
+    // Only slips: a changed letter plus a word is a new name, not a typo.
+    assert!(!targets("reguests-py").contains(&"requests".to_string()));
+    // The added word must be a noise word, and the base long enough.
+    assert!(!targets("reqeusts-toolkit").contains(&"requests".to_string()));
+    assert!(!targets("sxi-py").contains(&"six".to_string()));
+}
+
+#[test]
 fn separators_and_word_order() {
     assert_eq!(
         explain("pythondateutil", "python-dateutil"),
