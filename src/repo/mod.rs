@@ -2,6 +2,7 @@
 //! installs from. Every implementation keeps each file's sha256 so the index
 //! it serves carries `#sha256=` fragments and pip verifies every download.
 
+pub mod codeartifact;
 pub mod local;
 pub mod npm_manifest;
 pub mod serve;
@@ -23,6 +24,13 @@ pub enum RepoError {
     /// A name or file name that could escape the repository folder.
     #[error("refusing unsafe file name {0:?}")]
     UnsafeName(String),
+    /// The repository is not set up for this; the message names the setting.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// A remote repository service refused or failed; the message says what
+    /// was being done and what to do next.
+    #[error("{0}")]
+    Remote(String),
 }
 
 /// A file in the secure repository.

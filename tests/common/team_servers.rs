@@ -262,8 +262,15 @@ pub struct PypiServer {
 }
 
 impl PypiServer {
-    /// Installs pypiserver if needed and starts it.
+    /// Installs pypiserver if needed and starts it, uploads allowed for
+    /// `secpip-ci`.
     pub fn start() -> PypiServer {
+        PypiServer::start_as("secpip-ci")
+    }
+
+    /// Like [`PypiServer::start`], uploads allowed for `username` (e.g.
+    /// `aws`, the user CodeArtifact expects with its token).
+    pub fn start_as(username: &str) -> PypiServer {
         let home = pypiserver_home();
         let dir = tempfile::Builder::new()
             .prefix("secpip-pypiserver-")
@@ -271,7 +278,7 @@ impl PypiServer {
             .expect("temp dir for pypiserver");
         let packages = dir.path().join("packages");
         std::fs::create_dir_all(&packages).expect("create pypiserver's package dir");
-        let username = "secpip-ci".to_string();
+        let username = username.to_string();
         let password = format!("pw-{:016x}", rand::random::<u64>());
         // `{SHA}` entries are one of the htpasswd schemes passlib reads.
         let digest = base64::engine::general_purpose::STANDARD.encode(Sha1::digest(&password));
