@@ -8,8 +8,8 @@
 
 use super::index::{noise, without_noise};
 use super::names::{is_separator, keyboard_neighbours, letter_set, look_alike_chars, Query};
-use crate::ecosystem::Ecosystem;
 use super::{Found, Kind};
+use crate::ecosystem::Ecosystem;
 
 /// Below this many characters (separators not counted) a name is short:
 /// nearly every short string is one edit from *some* popular name, so
@@ -33,7 +33,7 @@ pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &m
     let noise = noise(ecosystem);
     let mut bases: Vec<(String, String)> = without_noise(&query.lower, noise);
     for word in noise.iter().filter(|word| !matches!(**word, "lib" | "dev")) {
-        if query.lower.contains(|c| is_separator(c)) {
+        if query.lower.contains(is_separator) {
             break; // Separated words were handled above, glued ones need one word.
         }
         let glued = [
@@ -90,9 +90,7 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
             if added.is_some() && (!slip || candidate.stripped || distance > 1) {
                 continue;
             }
-            if !candidate.stripped
-                && !slip
-                && !typo_not_family(lower, &full.to_lowercase(), found)
+            if !candidate.stripped && !slip && !typo_not_family(lower, &full.to_lowercase(), found)
             {
                 continue;
             }

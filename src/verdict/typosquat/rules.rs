@@ -109,7 +109,7 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
         // The same word typed twice or more: `djangodjango`.
         for period in 1..=query.compact.len() / 2 {
             let unit = &query.compact[..period];
-            if query.compact.len() % period == 0
+            if query.compact.len().is_multiple_of(period)
                 && unit.len() >= MIN_AFFIX_BASE
                 && query
                     .compact
