@@ -180,6 +180,12 @@ impl Dynalite {
     /// and waits until it is ACTIVE. dynalite has no UpdateTimeToLive, so
     /// the TTL specification is only tried.
     pub async fn create_table(&self, name: &str) {
+        self.create_table_with(name, true).await
+    }
+
+    /// Creates `name` with secpip's key but, unless `with_index`, no `gsi1`
+    /// (a table made by hand, which secpip must refuse).
+    pub async fn create_table_with(&self, name: &str, with_index: bool) {
         let client = self.client().await;
         let attr = |n: &str| {
             AttributeDefinition::builder()
@@ -206,15 +212,19 @@ impl Dynalite {
             )
             .build()
             .expect("gsi1");
-        client
+        let mut create = client
             .create_table()
             .table_name(name)
             .attribute_definitions(attr("pk"))
-            .attribute_definitions(attr("gsi1pk"))
-            .attribute_definitions(attr("gsi1sk"))
             .key_schema(key("pk", KeyType::Hash))
-            .global_secondary_indexes(gsi)
-            .billing_mode(BillingMode::PayPerRequest)
+            .billing_mode(BillingMode::PayPerRequest);
+        if with_index {
+            create = create
+                .attribute_definitions(attr("gsi1pk"))
+                .attribute_definitions(attr("gsi1sk"))
+                .global_secondary_indexes(gsi);
+        }
+        create
             .send()
             .await
             .unwrap_or_else(|e| panic!("create table {name}: {e:?}\n{}", self.log()));

@@ -27,23 +27,22 @@
 //! package start one scan; every read that decides something is strongly
 //! consistent. Throttling is retried by the SDK (see [`crate::aws`]).
 
+mod calls;
+mod expr;
 mod item;
 
 use super::{Claim, PolicyEntry, Record, Status, StatusStore, StoreError};
 use crate::config::AwsSettings;
 use crate::ecosystem::{Ecosystem, PackageId};
 use crate::verdict::{Finding, Risk, Verdict};
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use aws_sdk_dynamodb::Client;
+use expr::{names_in, verdict_update, Update, OURS};
 use item::{key_of, n, s, Item};
 use std::collections::HashMap;
 use std::time::Duration;
 
 /// Keys per BatchGetItem request (the service's limit).
 const BATCH_GET_LIMIT: usize = 100;
-/// Rounds of re-asking for keys DynamoDB left unprocessed (under load).
-const UNPROCESSED_ROUNDS: u32 = 8;
 /// How long a cached tree row lives before the table's TTL removes it;
 /// freshness itself is checked against `max_age` on read.
 const TREE_TTL_SECS: i64 = 7 * 86_400;
@@ -59,72 +58,6 @@ pub struct DynamoStore {
     secure_ttl: Option<Duration>,
     who: String,
 }
-
-/// One UpdateItem expression and its values, built up attribute by
-/// attribute so names and values never drift apart.
-#[derive(Default)]
-struct Update {
-    set: Vec<String>,
-    remove: Vec<&'static str>,
-    values: HashMap<String, AttributeValue>,
-}
-
-impl Update {
-    /// `SET #attr = :attr`.
-    fn set(mut self, attr: &'static str, v: AttributeValue) -> Self {
-        self.set.push(format!("#{attr} = :{attr}"));
-        self.values.insert(format!(":{attr}"), v);
-        self
-    }
-
-    /// `REMOVE #attr`.
-    fn remove(mut self, attr: &'static str) -> Self {
-        self.remove.push(attr);
-        self
-    }
-
-    /// A value the condition (or a `SET` written by hand) refers to.
-    fn value(mut self, name: &str, v: AttributeValue) -> Self {
-        self.values.insert(name.to_string(), v);
-        self
-    }
-
-    fn expression(&self) -> String {
-        let mut expr = format!("SET {}", self.set.join(", "));
-        if !self.remove.is_empty() {
-            let removed: Vec<String> = self.remove.iter().map(|a| format!("#{a}")).collect();
-            expr.push_str(&format!(" REMOVE {}", removed.join(", ")));
-        }
-        expr
-    }
-}
-
-/// Every `#name` placeholder in `exprs`, mapped to `name`: all attribute
-/// names go through placeholders, so DynamoDB's reserved words
-/// (`status`, `name`, `owner`, …) never bite.
-fn names_in(exprs: &[&str]) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for expr in exprs {
-        let mut rest = *expr;
-        while let Some(i) = rest.find('#') {
-            let tail = &rest[i + 1..];
-            let end = tail
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(tail.len());
-            out.insert(format!("#{}", &tail[..end]), tail[..end].to_string());
-            rest = &tail[end..];
-        }
-    }
-    out
-}
-
-/// Did a conditional write lose its condition (an expected outcome)?
-fn condition_failed<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
-    matches!(err, SdkError::ServiceError(e) if e.err().code() == Some("ConditionalCheckFailedException"))
-}
-
-/// Condition of every write by a claim holder: the row is still our CHECK.
-const OURS: &str = "#status = :check AND #owner = :me";
 
 impl DynamoStore {
     /// A store on `table` through `client` (no I/O; see [`DynamoStore::verify`]).
@@ -184,228 +117,6 @@ impl DynamoStore {
             )));
         }
         Ok(())
-    }
-
-    fn resource(&self) -> String {
-        format!("table {}", self.table)
-    }
-
-    fn err<E, R>(&self, doing: &'static str, e: &SdkError<E, R>) -> StoreError
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        StoreError::Query {
-            doing,
-            message: crate::aws::explain("DynamoDB", &self.resource(), e),
-        }
-    }
-
-    /// `expires_at` for a SECURE verdict decided at `now_ms`, if a TTL is set.
-    fn secure_expiry(&self, status: Status, now_ms: i64) -> Option<i64> {
-        let ttl = self.secure_ttl.filter(|_| status == Status::Secure)?;
-        Some(now_ms / 1000 + ttl.as_secs() as i64)
-    }
-
-    /// One conditional UpdateItem; `Ok(false)` when the condition failed.
-    async fn update(
-        &self,
-        doing: &'static str,
-        pk: String,
-        u: Update,
-        condition: &str,
-    ) -> Result<bool, StoreError> {
-        let expr = u.expression();
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_of(pk)))
-            .update_expression(&expr)
-            .condition_expression(condition)
-            .set_expression_attribute_names(Some(names_in(&[&expr, condition])))
-            .set_expression_attribute_values(Some(u.values))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(self.err(doing, &e)),
-        }
-    }
-
-    /// One conditional DeleteItem; `Ok(false)` when the condition failed.
-    async fn delete(
-        &self,
-        doing: &'static str,
-        pk: String,
-        condition: &str,
-        values: Option<HashMap<String, AttributeValue>>,
-    ) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_of(pk)))
-            .condition_expression(condition)
-            .set_expression_attribute_names(Some(names_in(&[condition])))
-            .set_expression_attribute_values(values)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(self.err(doing, &e)),
-        }
-    }
-
-    /// A strongly consistent read of one row.
-    async fn get(&self, doing: &'static str, pk: String) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key_of(pk)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.err(doing, &e))?;
-        Ok(out.item)
-    }
-
-    /// All items of one `gsi1` partition (optionally one sort key), every page.
-    async fn query_gsi(
-        &self,
-        doing: &'static str,
-        partition: String,
-        sort: Option<&str>,
-    ) -> Result<Vec<Item>, StoreError> {
-        let key_expr = match sort {
-            Some(_) => "#gsi1pk = :pk AND #gsi1sk = :sk",
-            None => "#gsi1pk = :pk",
-        };
-        let mut values = HashMap::from([(":pk".to_string(), s(partition))]);
-        if let Some(sk) = sort {
-            values.insert(":sk".into(), s(sk));
-        }
-        self.client
-            .query()
-            .table_name(&self.table)
-            .index_name(item::GSI1)
-            .key_condition_expression(key_expr)
-            .set_expression_attribute_names(Some(names_in(&[key_expr])))
-            .set_expression_attribute_values(Some(values))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| self.err(doing, &e))
-    }
-
-    /// Package rows of `name[@version]` in `ecosystem`, read from `gsi1`.
-    async fn rows_of(
-        &self,
-        doing: &'static str,
-        ecosystem: Ecosystem,
-        name: &str,
-        version: Option<&str>,
-    ) -> Result<Vec<Record>, StoreError> {
-        let items = self
-            .query_gsi(doing, item::name_partition(ecosystem, name), version)
-            .await?;
-        Ok(items.iter().filter_map(item::to_record).collect())
-    }
-
-    /// One BatchGetItem round trip for up to 100 distinct keys, re-asking
-    /// for unprocessed keys with backoff a bounded number of times.
-    async fn batch_get(
-        &self,
-        pks: &[String],
-        found: &mut HashMap<String, Record>,
-    ) -> Result<(), StoreError> {
-        const DOING: &str = "reading package rows";
-        let mut keys: Vec<Item> = pks.iter().map(|k| key_of(k.clone())).collect();
-        for round in 0..=UNPROCESSED_ROUNDS {
-            if round > 0 {
-                tokio::time::sleep(Duration::from_millis(50 << round.min(6))).await;
-            }
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(std::mem::take(&mut keys)))
-                .consistent_read(true)
-                .build()
-                .map_err(|e| StoreError::Query {
-                    doing: DOING,
-                    message: e.to_string(),
-                })?;
-            let out = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(|e| self.err(DOING, &e))?;
-            for it in out
-                .responses
-                .unwrap_or_default()
-                .remove(&self.table)
-                .unwrap_or_default()
-            {
-                if let Some(rec) = item::to_record(&it) {
-                    found.insert(rec.key.clone(), rec);
-                }
-            }
-            keys = out
-                .unprocessed_keys
-                .unwrap_or_default()
-                .remove(&self.table)
-                .map(|k| k.keys)
-                .unwrap_or_default();
-            if keys.is_empty() {
-                return Ok(());
-            }
-        }
-        Err(StoreError::Query {
-            doing: DOING,
-            message: format!(
-                "DynamoDB left {} keys unprocessed after {UNPROCESSED_ROUNDS} retries (table {})\n  hint: the table is throttled: use on-demand capacity or raise its limits, and run fewer workers",
-                keys.len(),
-                self.table
-            ),
-        })
-    }
-}
-
-/// The attributes a person's or a scan's verdict sets on a package row.
-fn verdict_update(
-    status: Status,
-    risk: Risk,
-    score: i32,
-    reasons: String,
-    similar: String,
-    who: &str,
-    now: i64,
-) -> Update {
-    Update::default()
-        .set("status", s(status.as_str()))
-        .set("risk", s(risk.as_str()))
-        .set("score", n(score.into()))
-        .set("reasons", s(reasons))
-        .set("similar", s(similar))
-        .set("updated_by", s(who))
-        .set("updated_at", s(super::now_rfc3339()))
-        .set("decided_at", n(now))
-        .remove("owner")
-        .remove("lease_until")
-}
-
-impl DynamoStore {
-    /// Adds `expires_at` to a verdict update for SECURE (with a TTL), or removes it.
-    fn with_expiry(&self, u: Update, status: Status, now: i64) -> Update {
-        match self.secure_expiry(status, now) {
-            Some(at) => u.set("expires_at", n(at)),
-            None => u.remove("expires_at"),
-        }
     }
 }
 
@@ -723,28 +434,5 @@ impl StatusStore for DynamoStore {
             .await
             .map_err(|e| self.err("writing the resolution cache", &e))?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_placeholder_is_named() {
-        let names = names_in(&[
-            "SET #status = :s, #scan_count = if_not_exists(#scan_count, :z)",
-            "#pk",
-        ]);
-        assert_eq!(names.len(), 3);
-        assert_eq!(names["#scan_count"], "scan_count");
-        assert_eq!(names["#pk"], "pk");
-    }
-
-    #[test]
-    fn update_expression_sets_then_removes() {
-        let u = Update::default().set("status", s("CHECK")).remove("owner");
-        assert_eq!(u.expression(), "SET #status = :status REMOVE #owner");
-        assert!(u.values.contains_key(":status"));
     }
 }
