@@ -6,6 +6,7 @@
 //! whose lease expired), so concurrent installs of one new package cause a
 //! single scan, and a dead worker's claim is picked up again.
 
+pub mod dynamodb;
 pub mod sqlite;
 
 use crate::ecosystem::PackageId;
@@ -105,7 +106,7 @@ pub enum Claim {
 }
 
 /// An allow or block entry recorded with the CLI.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PolicyEntry {
     /// `allow` or `block`.
     pub action: PolicyAction,
@@ -114,7 +115,7 @@ pub struct PolicyEntry {
 }
 
 /// Allow or block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyAction {
     /// Always allow.

@@ -168,7 +168,7 @@ pub struct RawPolicy {
 
 /// One allow or block rule, validated: an ecosystem, a normalized name and
 /// an optional exact version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListRule {
     /// Which registry the name belongs to.
     pub ecosystem: Ecosystem,

@@ -43,7 +43,7 @@ const INSTALL_TIMEOUT: Duration = Duration::from_secs(540);
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where pinned servers are installed: `<target>/test-servers`.
-fn cache_root() -> PathBuf {
+pub(super) fn cache_root() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("test-servers")
 }
@@ -92,7 +92,7 @@ impl Drop for InstallLock {
 /// Installs into `dir` once: under the lock, `install(dir)` fills a fresh
 /// `dir` in place (a venv cannot be moved) and `dir/.installed` is written
 /// last, so a half-finished install is redone, never used. Returns `dir`.
-fn install_once(dir: PathBuf, install: impl FnOnce(&Path)) -> PathBuf {
+pub(super) fn install_once(dir: PathBuf, install: impl FnOnce(&Path)) -> PathBuf {
     if dir.join(".installed").exists() {
         return dir;
     }
@@ -182,7 +182,7 @@ fn verdaccio_home() -> &'static Path {
 }
 
 /// A free port on `127.0.0.1` (free when asked; the server binds it next).
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -190,7 +190,7 @@ fn free_port() -> u16 {
 }
 
 /// A server process we started, killed (by its PID) when dropped.
-struct Server {
+pub(super) struct Server {
     child: Child,
     log: PathBuf,
     name: &'static str,
@@ -199,7 +199,7 @@ struct Server {
 impl Server {
     /// Spawns `cmd` with a cleared environment (PATH and HOME only) and its
     /// output in `dir/server.log`, then waits for `port` to accept.
-    fn start(name: &'static str, cmd: &mut Command, dir: &Path, port: u16) -> Server {
+    pub(super) fn start(name: &'static str, cmd: &mut Command, dir: &Path, port: u16) -> Server {
         let log = dir.join("server.log");
         let out = std::fs::File::create(&log).expect("create the server log");
         let err = out.try_clone().expect("clone the server log handle");
@@ -231,7 +231,7 @@ impl Server {
     }
 
     /// What the server printed so far.
-    fn log(&self) -> String {
+    pub(super) fn log(&self) -> String {
         format!(
             "--- {} log ---\n{}",
             self.name,
