@@ -11,6 +11,7 @@
 pub mod advisories;
 pub mod audit;
 pub mod aws;
+pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod data;

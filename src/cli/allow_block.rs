@@ -3,8 +3,7 @@
 
 use super::{runtime, Failure};
 use crate::config::Settings;
-use crate::repo::{local::LocalRepo, SecureRepo};
-use crate::store::{sqlite::SqliteStore, PolicyAction, PolicyEntry, Status, StatusStore};
+use crate::store::{PolicyAction, PolicyEntry, Status};
 use crate::verdict::policy::{codes, ListRule};
 use crate::verdict::Finding;
 use clap::Args;
@@ -50,7 +49,7 @@ pub fn run(settings: Settings, args: PolicyArgs, action: PolicyAction) -> Result
         return Ok(0);
     }
     rt.block_on(async {
-        let store = SqliteStore::open(&settings.db_path()).map_err(Failure::error)?;
+        let store = crate::backend::store(&settings).await.map_err(Failure::error)?;
         store
             .put_policy(&PolicyEntry { action, rule: rule.clone() })
             .await
@@ -67,7 +66,10 @@ pub fn run(settings: Settings, args: PolicyArgs, action: PolicyAction) -> Result
                     .set_decision(rule.ecosystem, &rule.name, rule.version.as_deref(), Status::Block, &finding, &who)
                     .await
                     .map_err(Failure::error)?;
-                LocalRepo::new(settings.repo_dir())
+                let client = crate::http::client(std::time::Duration::from_secs(settings.sources.timeout_secs));
+                crate::backend::secure_repo(&settings, rule.ecosystem, client)
+                    .await
+                    .map_err(Failure::error)?
                     .remove(rule.ecosystem, &rule.name, rule.version.as_deref())
                     .await
                     .map_err(Failure::error)?;

@@ -9,7 +9,7 @@ use crate::ecosystem::npm::names as npm_names;
 use crate::ecosystem::pypi::{requirements, upstream};
 use crate::ecosystem::{npm, Ecosystem, PackageId};
 use crate::report::{human, json};
-use crate::store::{sqlite::SqliteStore, PolicyAction, StatusStore};
+use crate::store::PolicyAction;
 use crate::verdict::facts::Lookup;
 use crate::verdict::policy::ListRule;
 use crate::verdict::{self, Context, Decision, Verdict};
@@ -162,7 +162,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
         return remote_check(&settings, server, eco, &inputs);
     }
     runtime()?.block_on(async {
-        let entries = match SqliteStore::open_existing(&settings.db_path()).map_err(Failure::error)? {
+        let entries = match crate::backend::existing_store(&settings).await.map_err(Failure::error)? {
             Some(store) => store.policy_entries().await.map_err(Failure::error)?,
             None => Vec::new(),
         };

@@ -16,6 +16,7 @@ mod npm;
 mod repo;
 mod serve;
 mod status;
+mod worker;
 
 use crate::config::{Overrides, Settings};
 use clap::{Args, Parser, Subcommand};
@@ -109,6 +110,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the audit log: who decided what, when and why.
     Audit(audit::AuditArgs),
+    /// Scan requests from the AWS queue (backend aws); run as many as needed.
+    Worker(worker::WorkerArgs),
     /// Write shell completions and the man page (used by install.sh).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -230,6 +233,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Db(cmd) => db::run(settings(g, None)?, cmd),
         Command::Serve(args) => serve::run(settings(g, None)?, args),
         Command::Audit(args) => audit::run(settings(g, None)?, args),
+        Command::Worker(args) => worker::run(settings(g, None)?, args),
         Command::Generate(args) => generate::run(args),
     }
 }

@@ -4,7 +4,6 @@ use super::{runtime, Failure};
 use crate::config::Settings;
 use crate::ecosystem::pypi::{normalize_name, requirements};
 use crate::report::{human, json};
-use crate::store::{sqlite::SqliteStore, StatusStore};
 use clap::Args;
 
 /// Arguments of `secpip status`.
@@ -31,15 +30,20 @@ pub fn run(settings: Settings, args: StatusArgs) -> Result<u8, Failure> {
         }
         None => None,
     };
-    let records = match SqliteStore::open_existing(&settings.db_path()).map_err(Failure::error)? {
-        None => Vec::new(),
-        Some(store) => runtime()?
-            .block_on(store.list(
-                filter.as_ref().map(|(n, _)| n.as_str()),
-                filter.as_ref().and_then(|(_, v)| v.as_deref()),
-            ))
-            .map_err(Failure::error)?,
-    };
+    let records = runtime()?.block_on(async {
+        match crate::backend::existing_store(&settings).await? {
+            None => Ok(Vec::new()),
+            Some(store) => {
+                store
+                    .list(
+                        filter.as_ref().map(|(n, _)| n.as_str()),
+                        filter.as_ref().and_then(|(_, v)| v.as_deref()),
+                    )
+                    .await
+            }
+        }
+    });
+    let records = records.map_err(Failure::error)?;
     if settings.output.json {
         let rows: Vec<_> = records.iter().map(json::record).collect();
         println!("{}", serde_json::Value::Array(rows));

@@ -18,11 +18,9 @@ use crate::repo::local::LocalRepo;
 use crate::repo::serve::IndexServer;
 use crate::report::progress::Progress;
 use crate::report::prompt::Prompter;
-use crate::store::sqlite::SqliteStore;
-use crate::store::{PolicyAction, Record, Status, StatusStore, StoreError};
+use crate::store::{PolicyAction, Record, Status, StoreError};
 use crate::worker::Sources;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use wait::WaitError;
@@ -81,6 +79,9 @@ pub enum InstallError {
     /// The npm side failed before npm ran.
     #[error(transparent)]
     Npm(#[from] npm::NpmError),
+    /// The secure repository is missing or failed.
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
     /// The secure index could not be served or pip not started.
     #[error("could not run pip against the secure index: {0}")]
     Pip(std::io::Error),
@@ -115,7 +116,7 @@ pub async fn install(
     progress: &dyn Progress,
     prompter: &dyn Prompter,
 ) -> Result<Outcome, InstallError> {
-    let store: Arc<dyn StatusStore> = Arc::new(SqliteStore::open(&settings.db_path())?);
+    let store = crate::backend::store(settings).await?;
     let repo = LocalRepo::new(settings.repo_dir());
     let key = tree_key(req, settings);
     let max_age = Duration::from_secs(settings.install.resolve_cache_secs);
@@ -199,11 +200,13 @@ pub async fn install(
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo: crate::repo::for_settings(
+        repo: crate::backend::secure_repo(
             settings,
             crate::ecosystem::Ecosystem::Pypi,
             client.clone(),
-        ),
+        )
+        .await?,
+        queue: crate::backend::scan_queue(settings).await,
         client,
         sources: Sources::new(settings, up.json_url.clone(), String::new()),
         progress,
@@ -258,11 +261,7 @@ async fn run_pip(
     skipped: Vec<Hidden>,
 ) -> Result<Outcome, InstallError> {
     // A team repository serves its own index; the local folder is served here.
-    let team_index = settings
-        .repo
-        .pypi_upload_url
-        .as_ref()
-        .and_then(|_| crate::repo::upload::UploadConfig::from(&settings.repo).pip_index_url());
+    let team_index = crate::backend::pip_index(settings).await?;
     let server = match team_index {
         Some(_) => None,
         None => Some(

@@ -12,11 +12,8 @@ use crate::repo::local::LocalRepo;
 use crate::repo::serve::IndexServer;
 use crate::report::progress::Progress;
 use crate::report::prompt::Prompter;
-use crate::store::sqlite::SqliteStore;
-use crate::store::StatusStore;
 use crate::worker::Sources;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// What the user asked npm to do, already validated.
@@ -126,13 +123,10 @@ pub async fn install(
         write_atomic(&req.project.join("package-lock.json"), &r.lockfile)
             .map_err(InstallError::Pip)?;
     }
-    let team = settings.repo.npm_registry_url.as_ref().map(|u| {
-        if u.ends_with('/') {
-            u.clone()
-        } else {
-            format!("{u}/")
-        }
-    });
+    let team = match &remote {
+        Some(_) => None,
+        None => crate::backend::npm_registry(settings).await?,
+    };
     let local = match (&remote, &team) {
         (Some(_), _) | (None, Some(_)) => None,
         (None, None) => Some(
@@ -143,7 +137,7 @@ pub async fn install(
     };
     let secure = match (&remote, &team, &local) {
         (Some(server), _, _) => server.npm_registry_url(),
-        (None, Some(url), _) => url.clone(),
+        (None, Some((url, _)), _) => url.clone(),
         (None, None, Some(server)) => server.npm_registry_url(),
         (None, None, None) => unreachable!("a local registry is started when nothing else serves"),
     };
@@ -154,7 +148,7 @@ pub async fn install(
         npm_args: &req.npm_args,
         allow_scripts: &allowed,
         stdout_to_stderr: settings.output.json,
-        token: team.as_ref().and(settings.repo.token.as_deref()),
+        token: team.as_ref().and_then(|(_, token)| token.as_deref()),
     })
     .await;
     if let Some(server) = local {
@@ -185,15 +179,17 @@ async fn vet_locally(
     progress: &dyn Progress,
     prompter: &dyn Prompter,
 ) -> Result<Option<Vec<crate::store::Record>>, InstallError> {
-    let store: Arc<dyn StatusStore> = Arc::new(SqliteStore::open(&settings.db_path())?);
+    let store = crate::backend::store(settings).await?;
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo: crate::repo::for_settings(
+        repo: crate::backend::secure_repo(
             settings,
             crate::ecosystem::Ecosystem::Npm,
             crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
-        ),
+        )
+        .await?,
+        queue: crate::backend::scan_queue(settings).await,
         client: crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
         sources: Sources::new(settings, String::new(), registry.to_string()),
         progress,

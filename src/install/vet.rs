@@ -8,6 +8,7 @@ use super::InstallError;
 use crate::config::Settings;
 use crate::ecosystem::ResolvedPackage;
 use crate::queue::local::LocalQueue;
+use crate::queue::ScanQueue;
 use crate::repo::SecureRepo;
 use crate::report::progress::Progress;
 use crate::report::prompt::Prompter;
@@ -24,8 +25,10 @@ pub struct VetContext<'a> {
     pub settings: &'a Settings,
     /// The status store.
     pub store: Arc<dyn StatusStore>,
-    /// The secure repository vetted files go to.
+    /// The secure repository vetted files go to (by the in-process worker).
     pub repo: Arc<dyn SecureRepo>,
+    /// Remote scan queue; `None` runs the worker pool in this process.
+    pub queue: Option<Arc<dyn ScanQueue>>,
     /// The HTTP client.
     pub client: reqwest::Client,
     /// Where facts come from.
@@ -42,29 +45,13 @@ pub async fn vet(
     tree: &[ResolvedPackage],
 ) -> Result<Option<Vec<Record>>, InstallError> {
     let settings = ctx.settings;
-    let worker = Arc::new(Worker::new(
-        ctx.store.clone(),
-        ctx.repo.clone(),
-        ctx.client.clone(),
-        ctx.sources.clone(),
-        settings.policy.clone(),
-        PopularSets::load(&settings.data_dir),
-        Duration::from_secs(settings.install.lease_secs),
-    ));
-    // One advisory batch for everything that is not decided yet.
-    let ids: Vec<_> = tree.iter().map(|p| p.id.clone()).collect();
-    let rows = ctx.store.get_many(&ids).await?;
-    let undecided: Vec<_> = ids
-        .iter()
-        .zip(&rows)
-        .filter(|(_, r)| r.as_ref().is_none_or(|r| r.status == Status::Check))
-        .map(|(id, _)| id.clone())
-        .collect();
-    worker.prefetch_advisories(&undecided).await;
-    let queue = LocalQueue::new(worker, settings.install.workers);
+    let queue: Arc<dyn ScanQueue> = match &ctx.queue {
+        Some(q) => q.clone(),
+        None => local_queue(ctx, tree).await?,
+    };
     let waiter = wait::Waiter {
         store: ctx.store.as_ref(),
-        queue: &queue,
+        queue: queue.as_ref(),
         progress: ctx.progress,
         lease: Duration::from_secs(settings.install.lease_secs),
         timeout: Duration::from_secs(settings.install.timeout_secs),
@@ -110,6 +97,34 @@ pub async fn vet(
             }
         }
     }
+}
+
+/// The embedded pool: a worker in this process, with one advisory batch
+/// prefetched for everything not decided yet.
+async fn local_queue(
+    ctx: &VetContext<'_>,
+    tree: &[ResolvedPackage],
+) -> Result<Arc<dyn ScanQueue>, InstallError> {
+    let settings = ctx.settings;
+    let worker = Arc::new(Worker::new(
+        ctx.store.clone(),
+        ctx.repo.clone(),
+        ctx.client.clone(),
+        ctx.sources.clone(),
+        settings.policy.clone(),
+        PopularSets::load(&settings.data_dir),
+        Duration::from_secs(settings.install.lease_secs),
+    ));
+    let ids: Vec<_> = tree.iter().map(|p| p.id.clone()).collect();
+    let rows = ctx.store.get_many(&ids).await?;
+    let undecided: Vec<_> = ids
+        .iter()
+        .zip(&rows)
+        .filter(|(_, r)| r.as_ref().is_none_or(|r| r.status == Status::Check))
+        .map(|(id, _)| id.clone())
+        .collect();
+    worker.prefetch_advisories(&undecided).await;
+    Ok(Arc::new(LocalQueue::new(worker, settings.install.workers)))
 }
 
 /// Asks about Yellow blocks, only when every block is Yellow (a Red one

@@ -8,7 +8,7 @@ use crate::ecosystem::ResolvedPackage;
 use crate::queue::{ScanQueue, ScanRequest};
 use crate::report::progress::Progress;
 use crate::store::{now_ms, Claim, Record, Status, StatusStore, StoreError};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// Why waiting stopped before every package was decided.
@@ -40,6 +40,9 @@ pub enum WaitError {
     #[error("interrupted; claims released, nothing was installed")]
     Interrupted,
 }
+
+/// How often a scan we asked for may end without a verdict before we give up.
+const MAX_REMOTE_RETRIES: u32 = 3;
 
 /// A unique claim owner for this process: `user@host:pid:random`.
 pub fn owner_id() -> String {
@@ -85,10 +88,13 @@ impl Waiter<'_> {
         result
     }
 
-    async fn claim_and_submit(
+    /// Claims `p`; when we get it, its scan request joins `batch` (sent
+    /// with [`ScanQueue::submit_many`], so event buses get full batches).
+    async fn claim(
         &self,
         p: &ResolvedPackage,
         mine: &mut HashSet<String>,
+        batch: &mut Vec<ScanRequest>,
     ) -> Result<Option<Record>, WaitError> {
         match self
             .store
@@ -98,18 +104,23 @@ impl Waiter<'_> {
             Claim::Claimed => {
                 mine.insert(p.id.key());
                 self.progress.scanning(&p.id);
-                self.queue
-                    .submit(ScanRequest {
-                        id: p.id.clone(),
-                        artifacts: p.artifacts.clone(),
-                        owner: self.owner.clone(),
-                        requested_by: crate::store::whoami(),
-                    })
-                    .await?;
+                batch.push(ScanRequest {
+                    id: p.id.clone(),
+                    artifacts: p.artifacts.clone(),
+                    owner: self.owner.clone(),
+                    requested_by: crate::store::whoami(),
+                });
                 Ok(None)
             }
             Claim::Taken(r) => Ok(Some(*r)),
         }
+    }
+
+    async fn submit(&self, batch: &mut Vec<ScanRequest>) -> Result<(), WaitError> {
+        if !batch.is_empty() {
+            self.queue.submit_many(std::mem::take(batch)).await?;
+        }
+        Ok(())
     }
 
     async fn run(
@@ -132,6 +143,9 @@ impl Waiter<'_> {
             }
         }
         self.progress.start(tree.len(), done.len());
+        let mut batch: Vec<ScanRequest> = Vec::new();
+        // Scans released without a verdict by workers elsewhere, per package.
+        let mut released: HashMap<String, u32> = HashMap::new();
         // First pass: claim what is absent (or abandoned); watch the rest.
         for p in &pending {
             let row = self
@@ -146,10 +160,10 @@ impl Waiter<'_> {
                         "{}: verdict older than the SECURE TTL; checking again",
                         p.id
                     ));
-                    self.claim_and_submit(p, mine).await?
+                    self.claim(p, mine, &mut batch).await?
                 }
                 Some(r) if !r.lease_expired(now_ms()) => Some(r),
-                _ => self.claim_and_submit(p, mine).await?,
+                _ => self.claim(p, mine, &mut batch).await?,
             };
             if let Some(r) = taken {
                 if r.status == Status::Check && watched.insert(p.id.key()) {
@@ -157,6 +171,7 @@ impl Waiter<'_> {
                 }
             }
         }
+        self.submit(&mut batch).await?;
         let mut delay = Duration::from_millis(25);
         while !pending.is_empty() {
             if started.elapsed() > self.timeout {
@@ -187,7 +202,7 @@ impl Waiter<'_> {
                             "{}: previous scan abandoned (lease expired); scanning again",
                             p.id
                         ));
-                        if let Some(r) = self.claim_and_submit(p, mine).await? {
+                        if let Some(r) = self.claim(p, mine, &mut batch).await? {
                             if r.status != Status::Check {
                                 self.progress.decided(&p.id, r.status);
                                 done.insert(key, r);
@@ -206,9 +221,20 @@ impl Waiter<'_> {
                                 });
                             }
                         }
-                        // Released by someone (interrupted or failed elsewhere): claim it.
+                        // Released by someone (interrupted, or failed on a remote
+                        // worker, which logs why): claim it again, a few times.
+                        let count = released.entry(key.clone()).or_default();
+                        *count += 1;
+                        if mine.contains(&key) && *count > MAX_REMOTE_RETRIES {
+                            return Err(WaitError::ScanFailed {
+                                package: p.id.to_string(),
+                                message: format!(
+                                    "it ended without a verdict {count} times; see the worker logs"
+                                ),
+                            });
+                        }
                         mine.remove(&key);
-                        if let Some(r) = self.claim_and_submit(p, mine).await? {
+                        if let Some(r) = self.claim(p, mine, &mut batch).await? {
                             if r.status != Status::Check {
                                 self.progress.decided(&p.id, r.status);
                                 done.insert(key, r);
@@ -220,6 +246,7 @@ impl Waiter<'_> {
                 }
             }
             pending = still;
+            self.submit(&mut batch).await?;
         }
         Ok(tree
             .iter()

@@ -2,6 +2,8 @@
 //! embedded queue runs scans in this process; other backends send the same
 //! [`ScanRequest`] to a server or an event bus.
 
+pub mod eventbridge;
+pub mod events;
 pub mod local;
 
 use crate::ecosystem::{Artifact, PackageId};
@@ -35,6 +37,13 @@ pub struct QueueError {
 pub trait ScanQueue: Send + Sync {
     /// Submits a request; returns once it is accepted (not when it is done).
     async fn submit(&self, request: ScanRequest) -> Result<(), QueueError>;
+    /// Submits several requests (queues that batch override this).
+    async fn submit_many(&self, requests: Vec<ScanRequest>) -> Result<(), QueueError> {
+        for r in requests {
+            self.submit(r).await?;
+        }
+        Ok(())
+    }
     /// Why the scan of `key` ended without a verdict, if this queue knows.
     fn failure(&self, key: &str) -> Option<String>;
 }

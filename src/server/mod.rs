@@ -227,7 +227,7 @@ pub type Shared = Arc<AppState>;
 /// Finds the upstreams (asking pip/npm only when settings are silent). A
 /// failure is logged and leaves that ecosystem's computed checks and scans
 /// unavailable; cached verdicts and the index keep working.
-async fn discover(settings: &Settings) -> Upstreams {
+pub(crate) async fn discover(settings: &Settings) -> Upstreams {
     let pypi = async {
         match pypi::upstream::discover(
             &settings.pypi.python,

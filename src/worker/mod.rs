@@ -8,6 +8,9 @@
 pub mod advisories;
 pub mod artifacts;
 pub mod facts;
+pub mod origins;
+pub mod remote;
+pub mod sqs;
 
 pub use advisories::AdvisorySources;
 pub use facts::gather_facts;
