@@ -381,10 +381,10 @@ fn a_worker_killed_mid_scan_loses_nothing() {
 #[test]
 fn twenty_concurrent_installs_of_one_new_package_cause_one_scan() {
     let world = World::new(
-        vec![FixturePackage::healthy("gamma-tool", "0.4.0", &[])],
+        vec![FixturePackage::healthy("gamma-tool", "1.4.0", &[])],
         30,
     );
-    let wheel = wheel_filename("gamma-tool", "0.4.0");
+    let wheel = wheel_filename("gamma-tool", "1.4.0");
     // Hold the scan's download so every install arrives while it is in flight.
     world
         .upstream
@@ -412,7 +412,7 @@ fn twenty_concurrent_installs_of_one_new_package_cause_one_scan() {
             ran.describe()
         );
     }
-    let row = world.row("gamma-tool", "0.4.0").expect("a row");
+    let row = world.row("gamma-tool", "1.4.0").expect("a row");
     assert_eq!(status_of(&row), "SECURE", "{row:#}");
     assert_eq!(scan_count(&row), 1, "one claim, one scan: {row:#}");
     assert_eq!(
