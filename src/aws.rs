@@ -84,7 +84,13 @@ where
                 _ => DisplayErrorContext(e).to_string(),
             }
         }
-        other => DisplayErrorContext(other).to_string(),
+        other => {
+            let top = other.to_string();
+            match std::error::Error::source(other) {
+                Some(source) => format!("{top}: {}", causes(source)),
+                None => top,
+            }
+        }
     };
     let hint = hint(
         err.code(),
@@ -98,6 +104,21 @@ where
         Some(hint) => format!("{doing} ({resource}): {detail}\n  hint: {hint}"),
         None => format!("{doing} ({resource}): {detail}"),
     }
+}
+
+/// The messages of `err` and its sources, joined, without the Debug dump
+/// that `DisplayErrorContext` appends (it repeats everything).
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// The next step for an error code or transport failure.

@@ -65,8 +65,10 @@ impl RemoteScans {
         let client = crate::http::client(std::time::Duration::from_secs(
             settings.sources.timeout_secs,
         ));
-        let store = crate::backend::store(settings).await?;
+        // The repository first: a missing one is a configuration error
+        // worth reporting before any AWS call.
         let repo = crate::backend::worker_repo(settings, client.clone()).await?;
+        let store = crate::backend::store(settings).await?;
         let upstreams = crate::server::discover(settings).await;
         let mut origins = super::origins::origins_of(
             [
