@@ -407,14 +407,14 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             break
         }
         'secpip;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on. Anything but loopback exposes the API to the network')
-            [CompletionResult]::new('--admin-token-env', '--admin-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the admin tokens (`label:token`, comma-separated)')
-            [CompletionResult]::new('--read-token-env', '--read-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding read tokens; when given, reads need a token')
-            [CompletionResult]::new('--public-read', '--public-read', [CompletionResultType]::ParameterName, 'Whether reads (package-check, status, index, scans) are open without a token')
-            [CompletionResult]::new('--slack-webhook-url', '--slack-webhook-url', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL for BLOCKs and policy changes')
-            [CompletionResult]::new('--webhook-url', '--webhook-url', [CompletionResultType]::ParameterName, 'Generic webhook URL receiving the same events as JSON')
-            [CompletionResult]::new('--artifact-origin', '--artifact-origin', [CompletionResultType]::ParameterName, 'Where scan requests'' artifacts may be downloaded from (repeatable; default: the configured upstreams)')
-            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'Seconds shutdown waits for in-flight scans before releasing their claims')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (default 127.0.0.1:8282; `[serve] bind`). Anything but loopback exposes the API to the network')
+            [CompletionResult]::new('--admin-token-env', '--admin-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the admin tokens (`label:token`, comma-separated; default SECPIP_ADMIN_TOKEN, else `[serve] admin_tokens`)')
+            [CompletionResult]::new('--read-token-env', '--read-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding read tokens (default SECPIP_READ_TOKEN, else `[serve] read_tokens`); when any are set, reads need a token')
+            [CompletionResult]::new('--public-read', '--public-read', [CompletionResultType]::ParameterName, 'Whether reads (package-check, status, index, scans) are open without a token (default true; `[serve] public_read`)')
+            [CompletionResult]::new('--slack-webhook-url', '--slack-webhook-url', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL for BLOCKs and policy changes (else SECPIP_SLACK_WEBHOOK_URL, else `[serve] slack_webhook_url`)')
+            [CompletionResult]::new('--webhook-url', '--webhook-url', [CompletionResultType]::ParameterName, 'Generic webhook URL receiving the same events as JSON (else SECPIP_WEBHOOK_URL, else `[serve] webhook_url`)')
+            [CompletionResult]::new('--artifact-origin', '--artifact-origin', [CompletionResultType]::ParameterName, 'Where scan requests'' artifacts may be downloaded from (repeatable; default: `[serve] artifact_origins`, else the configured upstreams)')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'Seconds shutdown waits for in-flight scans before releasing their claims (default 30; `[serve] shutdown_grace_secs`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')

@@ -270,15 +270,15 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the secure repository until interrupted'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l bind -d 'Address to listen on. Anything but loopback exposes the API to the network' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l admin-token-env -d 'Environment variable holding the admin tokens (`label:token`, comma-separated)' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l read-token-env -d 'Environment variable holding read tokens; when given, reads need a token' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l public-read -d 'Whether reads (package-check, status, index, scans) are open without a token' -r -f -a "true\t''
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l bind -d 'Address to listen on (default 127.0.0.1:8282; `[serve] bind`). Anything but loopback exposes the API to the network' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l admin-token-env -d 'Environment variable holding the admin tokens (`label:token`, comma-separated; default SECPIP_ADMIN_TOKEN, else `[serve] admin_tokens`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l read-token-env -d 'Environment variable holding read tokens (default SECPIP_READ_TOKEN, else `[serve] read_tokens`); when any are set, reads need a token' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l public-read -d 'Whether reads (package-check, status, index, scans) are open without a token (default true; `[serve] public_read`)' -r -f -a "true\t''
 false\t''"
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l slack-webhook-url -d 'Slack incoming-webhook URL for BLOCKs and policy changes' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l webhook-url -d 'Generic webhook URL receiving the same events as JSON' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l artifact-origin -d 'Where scan requests\' artifacts may be downloaded from (repeatable; default: the configured upstreams)' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l shutdown-grace -d 'Seconds shutdown waits for in-flight scans before releasing their claims' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l slack-webhook-url -d 'Slack incoming-webhook URL for BLOCKs and policy changes (else SECPIP_SLACK_WEBHOOK_URL, else `[serve] slack_webhook_url`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l webhook-url -d 'Generic webhook URL receiving the same events as JSON (else SECPIP_WEBHOOK_URL, else `[serve] webhook_url`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l artifact-origin -d 'Where scan requests\' artifacts may be downloaded from (repeatable; default: `[serve] artifact_origins`, else the configured upstreams)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l shutdown-grace -d 'Seconds shutdown waits for in-flight scans before releasing their claims (default 30; `[serve] shutdown_grace_secs`)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
