@@ -16,6 +16,89 @@ fn scans(server: &Server, path: &str) -> (f64, serde_json::Value) {
 }
 
 #[test]
+fn package_check_does_not_serve_a_secure_verdict_past_its_ttl() {
+    let upstream = fixtures();
+    let ctx = TestContext::new(&upstream);
+    let server = Server::start(&ctx, &[], &[]);
+    let (s, _) = server.post(
+        "/v1/scans",
+        None,
+        &scan_body(&upstream, "alpha-widget", "2.1.0"),
+    );
+    assert_eq!(s, 202);
+    let (_, row) = server.get("/v1/status/pypi/alpha-widget/2.1.0?wait=30");
+    assert_eq!(row["status"], "SECURE", "{row}\n{}", server.log());
+    let check = "/package-check?package_name=alpha-widget&platform=pypi&version=2.1.0";
+    let (_, fresh) = server.get(check);
+    assert!(fresh.get("recheck_due").is_none(), "{fresh}");
+
+    // The verdict was recorded 31 days ago ([policy] secure_ttl_days = 30).
+    let old = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - 31 * 86_400_000;
+    let db = rusqlite::Connection::open(ctx.db_path()).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE packages SET decided_at = ?1 WHERE key = 'pypi:alpha-widget@2.1.0'",
+            [old],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    // Answers rendered from a row are reused for at most a second.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+
+    upstream.clear_log();
+    let (_, m) = server.call("GET", "/metrics", &[], None);
+    let computed_before = metric(&m, "secpip_package_check_computed_total");
+    for path in [
+        check,
+        "/package-check?package_name=alpha-widget&platform=pypi",
+    ] {
+        let (s, v) = server.get(path);
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            pick(&v, &["risk_level", "recheck_due"]),
+            json!(["Green", true]),
+            "{v:#}"
+        );
+        let message = v["message"].as_str().unwrap();
+        assert!(
+            message.contains("older than secure_ttl_days = 30") && message.contains("re-scans"),
+            "{message}"
+        );
+    }
+    assert!(
+        !upstream.requests().is_empty(),
+        "a stale verdict was answered without asking upstream"
+    );
+    let (_, m) = server.call("GET", "/metrics", &[], None);
+    assert_eq!(
+        metric(&m, "secpip_package_check_computed_total") - computed_before,
+        2.0,
+        "{m}"
+    );
+
+    // The row is due: the next scan request re-scans it.
+    let (s, v) = server.post(
+        "/v1/scans",
+        None,
+        &scan_body(&upstream, "alpha-widget", "2.1.0"),
+    );
+    assert_eq!((s, &v["packages"][0]["queued"]), (202, &json!(true)), "{v}");
+    let (_, row) = server.get("/v1/status/pypi/alpha-widget/2.1.0?wait=30");
+    assert_eq!(pick(&row, &["status", "scan_count"]), json!(["SECURE", 2]));
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let (_, v) = server.get(check);
+    assert!(
+        v.get("recheck_due").is_none(),
+        "the re-scanned verdict is current again: {v}"
+    );
+}
+
+#[test]
 fn the_serve_table_in_secpip_toml_configures_the_server() {
     let upstream = fixtures();
     let ctx = TestContext::new(&upstream);
