@@ -16,6 +16,47 @@ fn scans(server: &Server, path: &str) -> (f64, serde_json::Value) {
 }
 
 #[test]
+fn two_cli_processes_installing_the_same_new_package_start_one_scan() {
+    let upstream = fixtures();
+    let server_ctx = TestContext::new(&upstream);
+    let server = Server::start(&server_ctx, &[], &[]);
+    // Two "machines": each its own data dir, config and venv; they share
+    // nothing but the server.
+    let a = TestContext::new(&upstream);
+    let b = TestContext::new(&upstream);
+    let install = |ctx: &TestContext| {
+        Running::spawn(&mut ctx.secpip(&["--server", &server.url, "install", "alpha-widget"]))
+    };
+    // Both at once: the server's conditional claim lets only one scan start.
+    let (first, second) = (install(&a), install(&b));
+    let (first, second) = (first.wait(RUN_TIMEOUT), second.wait(RUN_TIMEOUT));
+    first.assert_code(0);
+    second.assert_code(0);
+    assert!(a.venv_has("alpha-widget"), "{}", first.describe());
+    assert!(b.venv_has("alpha-widget"), "{}", second.describe());
+    let row = "/v1/status/pypi/alpha-widget/2.1.0";
+    assert_eq!(
+        scans(&server, row),
+        (1.0, json!(1)),
+        "two concurrent installs started more than one scan\n{}",
+        server.log()
+    );
+    for ctx in [&a, &b] {
+        assert!(
+            !ctx.db_path().exists(),
+            "a remote install touched the client's own store"
+        );
+    }
+
+    // A third machine, later: the verdict is served, no scan is started.
+    let c = TestContext::new(&upstream);
+    let ran = install(&c).wait(RUN_TIMEOUT);
+    ran.assert_code(0);
+    assert!(c.venv_has("alpha-widget"));
+    assert_eq!(scans(&server, row), (1.0, json!(1)), "{}", server.log());
+}
+
+#[test]
 fn package_check_does_not_serve_a_secure_verdict_past_its_ttl() {
     let upstream = fixtures();
     let ctx = TestContext::new(&upstream);
