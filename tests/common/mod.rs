@@ -14,6 +14,7 @@
 #![allow(dead_code)]
 
 pub mod npm_upstream;
+pub mod sarif_schema;
 pub mod serve;
 pub mod team_servers;
 pub mod upstream;
