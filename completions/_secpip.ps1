@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Work with the local secure repository')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the team server: firewall API, shared status table, secure index')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: who decided what, when and why')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Scan requests from the AWS queue (backend aws); run as many as needed')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and the man page (used by install.sh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -407,14 +408,14 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             break
         }
         'secpip;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on. Anything but loopback exposes the API to the network')
-            [CompletionResult]::new('--admin-token-env', '--admin-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the admin tokens (`label:token`, comma-separated)')
-            [CompletionResult]::new('--read-token-env', '--read-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding read tokens; when given, reads need a token')
-            [CompletionResult]::new('--public-read', '--public-read', [CompletionResultType]::ParameterName, 'Whether reads (package-check, status, index, scans) are open without a token')
-            [CompletionResult]::new('--slack-webhook-url', '--slack-webhook-url', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL for BLOCKs and policy changes')
-            [CompletionResult]::new('--webhook-url', '--webhook-url', [CompletionResultType]::ParameterName, 'Generic webhook URL receiving the same events as JSON')
-            [CompletionResult]::new('--artifact-origin', '--artifact-origin', [CompletionResultType]::ParameterName, 'Where scan requests'' artifacts may be downloaded from (repeatable; default: the configured upstreams)')
-            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'Seconds shutdown waits for in-flight scans before releasing their claims')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (default 127.0.0.1:8282; `[serve] bind`). Anything but loopback exposes the API to the network')
+            [CompletionResult]::new('--admin-token-env', '--admin-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the admin tokens (`label:token`, comma-separated; default SECPIP_ADMIN_TOKEN, else `[serve] admin_tokens`)')
+            [CompletionResult]::new('--read-token-env', '--read-token-env', [CompletionResultType]::ParameterName, 'Environment variable holding read tokens (default SECPIP_READ_TOKEN, else `[serve] read_tokens`); when any are set, reads need a token')
+            [CompletionResult]::new('--public-read', '--public-read', [CompletionResultType]::ParameterName, 'Whether reads (package-check, status, index, scans) are open without a token (default true; `[serve] public_read`)')
+            [CompletionResult]::new('--slack-webhook-url', '--slack-webhook-url', [CompletionResultType]::ParameterName, 'Slack incoming-webhook URL for BLOCKs and policy changes (else SECPIP_SLACK_WEBHOOK_URL, else `[serve] slack_webhook_url`)')
+            [CompletionResult]::new('--webhook-url', '--webhook-url', [CompletionResultType]::ParameterName, 'Generic webhook URL receiving the same events as JSON (else SECPIP_WEBHOOK_URL, else `[serve] webhook_url`)')
+            [CompletionResult]::new('--artifact-origin', '--artifact-origin', [CompletionResultType]::ParameterName, 'Where scan requests'' artifacts may be downloaded from (repeatable; default: `[serve] artifact_origins`, else the configured upstreams)')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'Seconds shutdown waits for in-flight scans before releasing their claims (default 30; `[serve] shutdown_grace_secs`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
@@ -444,6 +445,31 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Store, queue and secure repository: embedded (default) or aws')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile (backend aws; default: the SDK''s chain)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (backend aws; default: the SDK''s chain)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (repeat for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secpip;worker' {
+            [CompletionResult]::new('--queue-url', '--queue-url', [CompletionResultType]::ParameterName, 'SQS queue the scan-request rule targets (default: [aws] queue_url)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Scans at once (default: [aws] worker_concurrency, 16)')
+            [CompletionResult]::new('--wait-secs', '--wait-secs', [CompletionResultType]::ParameterName, 'Seconds each receive long-polls (1-20)')
+            [CompletionResult]::new('--artifact-origin', '--artifact-origin', [CompletionResultType]::ParameterName, 'Where scan requests'' artifacts may be downloaded from (repeatable; default: the configured upstreams)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Use a team server (`secpip serve`) instead of the embedded backend')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Store, queue and secure repository: embedded (default) or aws')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile (backend aws; default: the SDK''s chain)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (backend aws; default: the SDK''s chain)')
+            [CompletionResult]::new('--no-events', '--no-events', [CompletionResultType]::ParameterName, 'Do not publish PackageSecured / PackageBlocked events')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'Never prompt; the policy decides (also SECPIP_CI or CI)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less (repeat for even less)')
@@ -488,6 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Work with the local secure repository')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the team server: firewall API, shared status table, secure index')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: who decided what, when and why')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Scan requests from the AWS queue (backend aws); run as many as needed')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and the man page (used by install.sh)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -543,6 +570,9 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             break
         }
         'secpip;help;audit' {
+            break
+        }
+        'secpip;help;worker' {
             break
         }
         'secpip;help;generate' {

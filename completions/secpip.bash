@@ -55,6 +55,9 @@ _secpip() {
             secpip,status)
                 cmd="secpip__subcmd__status"
                 ;;
+            secpip,worker)
+                cmd="secpip__subcmd__worker"
+                ;;
             secpip__subcmd__data,help)
                 cmd="secpip__subcmd__data__subcmd__help"
                 ;;
@@ -118,6 +121,9 @@ _secpip() {
             secpip__subcmd__help,status)
                 cmd="secpip__subcmd__help__subcmd__status"
                 ;;
+            secpip__subcmd__help,worker)
+                cmd="secpip__subcmd__help__subcmd__worker"
+                ;;
             secpip__subcmd__help__subcmd__data,refresh-popular)
                 cmd="secpip__subcmd__help__subcmd__data__subcmd__refresh__subcmd__popular"
                 ;;
@@ -170,7 +176,7 @@ _secpip() {
 
     case "${cmd}" in
         secpip)
-            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version install npm check status allow block data db repo serve audit generate help"
+            opts="-q -v -h -V --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version install npm check status allow block data db repo serve audit worker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -706,7 +712,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help)
-            opts="install npm check status allow block data db repo serve audit generate help"
+            opts="install npm check status allow block data db repo serve audit worker generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,6 +964,20 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__help__subcmd__worker)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1438,6 +1458,64 @@ _secpip() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secpip__subcmd__worker)
+            opts="-q -v -h -V --queue-url --concurrency --wait-secs --artifact-origin --no-events --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --queue-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --artifact-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

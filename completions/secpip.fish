@@ -48,6 +48,7 @@ complete -c secpip -n "__fish_secpip_needs_command" -f -a "db" -d 'Manage the of
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "repo" -d 'Work with the local secure repository'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "serve" -d 'Run the team server: firewall API, shared status table, secure index'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "audit" -d 'List the audit log: who decided what, when and why'
+complete -c secpip -n "__fish_secpip_needs_command" -f -a "worker" -d 'Scan requests from the AWS queue (backend aws); run as many as needed'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
 complete -c secpip -n "__fish_secpip_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand install" -s r -l requirement -d 'Install from the given requirements file (repeatable)' -r -F
@@ -270,15 +271,15 @@ complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subc
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve the secure repository until interrupted'
 complete -c secpip -n "__fish_secpip_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l bind -d 'Address to listen on. Anything but loopback exposes the API to the network' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l admin-token-env -d 'Environment variable holding the admin tokens (`label:token`, comma-separated)' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l read-token-env -d 'Environment variable holding read tokens; when given, reads need a token' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l public-read -d 'Whether reads (package-check, status, index, scans) are open without a token' -r -f -a "true\t''
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l bind -d 'Address to listen on (default 127.0.0.1:8282; `[serve] bind`). Anything but loopback exposes the API to the network' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l admin-token-env -d 'Environment variable holding the admin tokens (`label:token`, comma-separated; default SECPIP_ADMIN_TOKEN, else `[serve] admin_tokens`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l read-token-env -d 'Environment variable holding read tokens (default SECPIP_READ_TOKEN, else `[serve] read_tokens`); when any are set, reads need a token' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l public-read -d 'Whether reads (package-check, status, index, scans) are open without a token (default true; `[serve] public_read`)' -r -f -a "true\t''
 false\t''"
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l slack-webhook-url -d 'Slack incoming-webhook URL for BLOCKs and policy changes' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l webhook-url -d 'Generic webhook URL receiving the same events as JSON' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l artifact-origin -d 'Where scan requests\' artifacts may be downloaded from (repeatable; default: the configured upstreams)' -r
-complete -c secpip -n "__fish_secpip_using_subcommand serve" -l shutdown-grace -d 'Seconds shutdown waits for in-flight scans before releasing their claims' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l slack-webhook-url -d 'Slack incoming-webhook URL for BLOCKs and policy changes (else SECPIP_SLACK_WEBHOOK_URL, else `[serve] slack_webhook_url`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l webhook-url -d 'Generic webhook URL receiving the same events as JSON (else SECPIP_WEBHOOK_URL, else `[serve] webhook_url`)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l artifact-origin -d 'Where scan requests\' artifacts may be downloaded from (repeatable; default: `[serve] artifact_origins`, else the configured upstreams)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand serve" -l shutdown-grace -d 'Seconds shutdown waits for in-flight scans before releasing their claims (default 30; `[serve] shutdown_grace_secs`)' -r
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand serve" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
@@ -307,6 +308,24 @@ complete -c secpip -n "__fish_secpip_using_subcommand audit" -s q -l quiet -d 'P
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -s v -l verbose -d 'Print more (repeat for debug logs)'
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l queue-url -d 'SQS queue the scan-request rule targets (default: [aws] queue_url)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l concurrency -d 'Scans at once (default: [aws] worker_concurrency, 16)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l wait-secs -d 'Seconds each receive long-polls (1-20)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l artifact-origin -d 'Where scan requests\' artifacts may be downloaded from (repeatable; default: the configured upstreams)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l data-dir -d 'Where the status store and secure repository live' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l server -d 'Use a team server (`secpip serve`) instead of the embedded backend' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l backend -d 'Store, queue and secure repository: embedded (default) or aws' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l profile -d 'AWS named profile (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l region -d 'AWS region (backend aws; default: the SDK\'s chain)' -r
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l no-events -d 'Do not publish PackageSecured / PackageBlocked events'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l json -d 'Print machine-readable JSON on stdout'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -l ci -d 'Never prompt; the policy decides (also SECPIP_CI or CI)'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -s q -l quiet -d 'Print less (repeat for even less)'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -s v -l verbose -d 'Print more (repeat for debug logs)'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -s h -l help -d 'Print help'
+complete -c secpip -n "__fish_secpip_using_subcommand worker" -s V -l version -d 'Print version'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F
@@ -320,19 +339,20 @@ complete -c secpip -n "__fish_secpip_using_subcommand generate" -s q -l quiet -d
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s v -l verbose -d 'Print more (repeat for debug logs)'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c secpip -n "__fish_secpip_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "npm" -d 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "db" -d 'Manage the offline advisory database (OSV)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "repo" -d 'Work with the local secure repository'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "serve" -d 'Run the team server: firewall API, shared status table, secure index'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "audit" -d 'List the audit log: who decided what, when and why'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
-complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "install" -d 'Vet the whole tree, then pip install it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "npm" -d 'npm with the whole tree vetted first (`secpip npm install`, `secpip npm ci`)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "check" -d 'Print the verdict for a package without installing it'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "status" -d 'List vetted, blocked and in-flight packages'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "allow" -d 'Always allow a package (or one version); it is vetted again on next install'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "block" -d 'Always block a package (or one version), and remove it from the secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "data" -d 'Manage the popular-package snapshot used for look-alike detection'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "db" -d 'Manage the offline advisory database (OSV)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "repo" -d 'Work with the local secure repository'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "serve" -d 'Run the team server: firewall API, shared status table, secure index'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "audit" -d 'List the audit log: who decided what, when and why'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "worker" -d 'Scan requests from the AWS queue (backend aws); run as many as needed'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "generate" -d 'Write shell completions and the man page (used by install.sh)'
+complete -c secpip -n "__fish_secpip_using_subcommand help; and not __fish_seen_subcommand_from install npm check status allow block data db repo serve audit worker generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from npm" -f -a "install" -d 'Vet the tree, then npm install from the secure registry'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from npm" -f -a "ci" -d 'Vet the existing package-lock.json, then npm ci from the secure registry'
 complete -c secpip -n "__fish_secpip_using_subcommand help; and __fish_seen_subcommand_from data" -f -a "refresh-popular" -d 'Download a top-packages list (top-pypi-packages JSON format) and use it from now on'

@@ -6,10 +6,12 @@
 //! configuration and never lives here.
 
 pub mod aws;
+pub mod server;
 
 use crate::verdict::policy::{ListRule, Policy, RawPolicy};
 pub use aws::{AwsSettings, Backend};
 use serde::Deserialize;
+pub use server::{Secret, ServeFlags, ServeSettings};
 use std::path::{Path, PathBuf};
 
 /// Every environment variable secpip reads, in one place.
@@ -60,6 +62,10 @@ pub mod env {
     pub const GENERIC_CI: &str = "CI";
     /// The active virtual environment, if any.
     pub const VIRTUAL_ENV: &str = "VIRTUAL_ENV";
+    /// `secpip serve`: Slack incoming-webhook URL (never printed).
+    pub const SLACK_WEBHOOK_URL: &str = "SECPIP_SLACK_WEBHOOK_URL";
+    /// `secpip serve`: generic JSON webhook URL (never printed).
+    pub const WEBHOOK_URL: &str = "SECPIP_WEBHOOK_URL";
 }
 
 /// Default download statistics endpoint (the public stats service's "recent" API).
@@ -121,6 +127,9 @@ struct RawConfig {
     backend: Option<String>,
     #[serde(default)]
     aws: aws::RawAws,
+    /// `[serve]`, not `[server]`: `server` is the client's server URL above.
+    #[serde(default)]
+    serve: server::RawServe,
     #[serde(default)]
     pypi: RawPypi,
     #[serde(default)]
@@ -213,6 +222,8 @@ pub struct Overrides {
     pub aws_profile: Option<String>,
     /// `--region NAME` (AWS).
     pub aws_region: Option<String>,
+    /// `secpip serve`'s flags.
+    pub serve: ServeFlags,
 }
 
 /// PyPI upstream and the local Python/pip.
@@ -361,6 +372,8 @@ pub struct Settings {
     pub backend: Backend,
     /// `[aws]`, used when `backend` is AWS.
     pub aws: AwsSettings,
+    /// `[serve]`: how `secpip serve` runs.
+    pub serve: ServeSettings,
     /// The team secure repository, when one is configured.
     pub repo: RepoSettings,
     /// The config file that was loaded, if any.
@@ -622,10 +635,12 @@ impl Settings {
                 path: config_origin.clone(),
                 message: format!("[aws] {message}"),
             })?;
+        let serve = raw.serve.resolve(&flags.serve, env, &config_origin)?;
         Ok(Settings {
             server,
             backend,
             aws,
+            serve,
             repo,
             config_file,
             data_dir,

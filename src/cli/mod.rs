@@ -190,7 +190,12 @@ pub fn main() -> ExitCode {
 }
 
 fn settings(g: &GlobalArgs, timeout_secs: Option<u64>) -> Result<Settings, Failure> {
-    Settings::load(&Overrides {
+    Settings::load(&overrides(g, timeout_secs)).map_err(Failure::usage)
+}
+
+/// The global flags that take part in settings precedence.
+fn overrides(g: &GlobalArgs, timeout_secs: Option<u64>) -> Overrides {
+    Overrides {
         config: g.config.clone(),
         data_dir: g.data_dir.clone(),
         python: g.python.clone(),
@@ -203,8 +208,8 @@ fn settings(g: &GlobalArgs, timeout_secs: Option<u64>) -> Result<Settings, Failu
         backend: g.backend.clone(),
         aws_profile: g.profile.clone(),
         aws_region: g.region.clone(),
-    })
-    .map_err(Failure::usage)
+        serve: Default::default(),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -231,7 +236,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Data(cmd) => data::run(settings(g, None)?, cmd),
         Command::Repo(cmd) => repo::run(settings(g, None)?, cmd),
         Command::Db(cmd) => db::run(settings(g, None)?, cmd),
-        Command::Serve(args) => serve::run(settings(g, None)?, args),
+        Command::Serve(args) => serve::run(overrides(g, None), args),
         Command::Audit(args) => audit::run(settings(g, None)?, args),
         Command::Worker(args) => worker::run(settings(g, None)?, args),
         Command::Generate(args) => generate::run(args),

@@ -1,12 +1,12 @@
 //! `secpip serve`: run the team server (see `server/`).
 //!
-//! Server-only settings are flags here, each with an environment variable;
-//! they belong in `config.rs` as a `[server]` table once it grows one.
-//! Tokens are never taken as flag values (those show up in `ps`): the flags
-//! name the environment variables that hold them.
+//! Every setting here is also a `[serve]` key in `secpip.toml` (see
+//! `config/server.rs`, which owns the precedence: flag, environment, file,
+//! default). Tokens are never taken as flag values (those show up in `ps`):
+//! the flags name the environment variables that hold them.
 
 use super::{runtime, Failure};
-use crate::config::Settings;
+use crate::config::{Overrides, Secret, ServeFlags, ServeSettings, Settings};
 use crate::notify::NotifyConfig;
 use crate::server::{auth::Tokens, listen::Limits, ServerOptions};
 use clap::{ArgAction, Args};
@@ -17,111 +17,134 @@ use std::time::Duration;
 /// Arguments of `secpip serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on. Anything but loopback exposes the API to the network.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8282")]
-    bind: SocketAddr,
-    /// Environment variable holding the admin tokens (`label:token`, comma-separated).
-    #[arg(long, value_name = "NAME", default_value = "SECPIP_ADMIN_TOKEN")]
-    admin_token_env: String,
-    /// Environment variable holding read tokens; when given, reads need a token.
+    /// Address to listen on (default 127.0.0.1:8282; `[serve] bind`).
+    /// Anything but loopback exposes the API to the network.
+    #[arg(long, value_name = "ADDR:PORT")]
+    bind: Option<SocketAddr>,
+    /// Environment variable holding the admin tokens (`label:token`,
+    /// comma-separated; default SECPIP_ADMIN_TOKEN, else `[serve] admin_tokens`).
+    #[arg(long, value_name = "NAME")]
+    admin_token_env: Option<String>,
+    /// Environment variable holding read tokens (default SECPIP_READ_TOKEN,
+    /// else `[serve] read_tokens`); when any are set, reads need a token.
     #[arg(long, value_name = "NAME")]
     read_token_env: Option<String>,
-    /// Whether reads (package-check, status, index, scans) are open without a token.
-    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set)]
-    public_read: bool,
-    /// Slack incoming-webhook URL for BLOCKs and policy changes.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "SECPIP_SLACK_WEBHOOK_URL",
-        hide_env_values = true
-    )]
+    /// Whether reads (package-check, status, index, scans) are open without
+    /// a token (default true; `[serve] public_read`).
+    #[arg(long, value_name = "BOOL", action = ArgAction::Set)]
+    public_read: Option<bool>,
+    /// Slack incoming-webhook URL for BLOCKs and policy changes (else
+    /// SECPIP_SLACK_WEBHOOK_URL, else `[serve] slack_webhook_url`).
+    #[arg(long, value_name = "URL")]
     slack_webhook_url: Option<String>,
-    /// Generic webhook URL receiving the same events as JSON.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "SECPIP_WEBHOOK_URL",
-        hide_env_values = true
-    )]
+    /// Generic webhook URL receiving the same events as JSON (else
+    /// SECPIP_WEBHOOK_URL, else `[serve] webhook_url`).
+    #[arg(long, value_name = "URL")]
     webhook_url: Option<String>,
     /// Where scan requests' artifacts may be downloaded from (repeatable;
-    /// default: the configured upstreams).
+    /// default: `[serve] artifact_origins`, else the configured upstreams).
     #[arg(long = "artifact-origin", value_name = "URL")]
     artifact_origins: Vec<String>,
-    /// Seconds shutdown waits for in-flight scans before releasing their claims.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    shutdown_grace: u64,
+    /// Seconds shutdown waits for in-flight scans before releasing their
+    /// claims (default 30; `[serve] shutdown_grace_secs`).
+    #[arg(long, value_name = "SECS")]
+    shutdown_grace: Option<u64>,
 }
 
-fn tokens_from_env(var: &str, default_label: &str) -> Result<Tokens, Failure> {
-    let value = std::env::var(var).unwrap_or_default();
-    Tokens::parse(&value, default_label).map_err(|e| Failure::usage(anyhow::anyhow!("{var}: {e}")))
+impl ServeArgs {
+    fn flags(self) -> ServeFlags {
+        ServeFlags {
+            bind: self.bind,
+            admin_token_env: self.admin_token_env,
+            read_token_env: self.read_token_env,
+            public_read: self.public_read,
+            slack_webhook_url: self.slack_webhook_url.map(Secret::new),
+            webhook_url: self.webhook_url.map(Secret::new),
+            artifact_origins: self.artifact_origins,
+            shutdown_grace_secs: self.shutdown_grace,
+        }
+    }
 }
 
-fn http_url(flag: &str, value: Option<String>) -> Result<Option<String>, Failure> {
-    match value.filter(|v| !v.trim().is_empty()) {
+fn tokens(
+    source: Option<&crate::config::server::TokenSource>,
+    label: &str,
+) -> Result<Option<Tokens>, Failure> {
+    match source {
         None => Ok(None),
-        Some(v) => match url::Url::parse(v.trim()) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(Some(v.trim().to_string())),
-            // The value may be a secret: name the flag, not the value.
+        Some(s) => Tokens::parse(s.value.expose(), label)
+            .map(Some)
+            .map_err(|e| Failure::usage(anyhow::anyhow!("{}: {e}", s.origin))),
+    }
+}
+
+fn http_url(what: &str, value: Option<&Secret>) -> Result<Option<String>, Failure> {
+    match value.map(|v| v.expose().trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => match url::Url::parse(v) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(Some(v.to_string())),
+            // The value may be a secret: name the setting, not the value.
             _ => Err(Failure::usage(anyhow::anyhow!(
-                "{flag} is not an http(s) URL"
+                "{what} is not an http(s) URL"
             ))),
         },
     }
 }
 
-/// Runs `secpip serve` until SIGINT/SIGTERM. The first line on stdout is the
-/// server's URL (useful with `--bind 127.0.0.1:0`).
-pub fn run(settings: Settings, args: ServeArgs) -> Result<u8, Failure> {
-    let admin_tokens = tokens_from_env(&args.admin_token_env, "admin")?;
-    let read_tokens = match &args.read_token_env {
-        Some(var) => Some(tokens_from_env(var, "reader")?),
-        None => None,
-    };
+/// The server's options from the resolved `[serve]` settings.
+fn options(s: &ServeSettings) -> Result<ServerOptions, Failure> {
+    let admin_tokens = tokens(s.admin_tokens.as_ref(), "admin")?.unwrap_or_default();
+    let read_tokens = tokens(s.read_tokens.as_ref(), "reader")?;
     let mut artifact_origins = Vec::new();
-    for o in &args.artifact_origins {
+    for o in &s.artifact_origins {
         let u = url::Url::parse(o)
-            .map_err(|e| Failure::usage(anyhow::anyhow!("--artifact-origin {o:?}: {e}")))?;
+            .map_err(|e| Failure::usage(anyhow::anyhow!("artifact origin {o:?}: {e}")))?;
         artifact_origins.push(u.origin().ascii_serialization());
     }
     let notify = NotifyConfig {
-        slack_webhook_url: http_url("--slack-webhook-url", args.slack_webhook_url)?,
-        webhook_url: http_url("--webhook-url", args.webhook_url)?,
+        slack_webhook_url: http_url("the Slack webhook URL", s.slack_webhook_url.as_ref())?,
+        webhook_url: http_url("the webhook URL", s.webhook_url.as_ref())?,
         first_backoff: Duration::from_millis(500),
     };
     if admin_tokens.is_empty() {
-        if !args.bind.ip().is_loopback() {
+        if !s.bind.ip().is_loopback() {
             eprintln!(
-                "warning: listening on {} without an admin token: the admin API is disabled; set {}",
-                args.bind, args.admin_token_env
+                "warning: listening on {} without an admin token: the admin API is disabled; set {} or [serve] admin_tokens",
+                s.bind, s.admin_token_env
             );
         } else {
-            tracing::info!(
-                "no admin token in {}: admin API disabled",
-                args.admin_token_env
-            );
+            tracing::info!("no admin token: admin API disabled");
         }
     }
-    if !args.bind.ip().is_loopback() && read_tokens.is_none() && args.public_read {
+    if !s.bind.ip().is_loopback() && read_tokens.is_none() && s.public_read {
         eprintln!(
-            "warning: reads are open to anyone who can reach {}; use --read-token-env to require a token",
-            args.bind
+            "warning: reads are open to anyone who can reach {}; set read tokens (--read-token-env, [serve] read_tokens) to require one",
+            s.bind
         );
     }
-    let opts = ServerOptions {
-        bind: args.bind,
+    Ok(ServerOptions {
+        bind: s.bind,
         admin_tokens,
         read_tokens,
-        public_read: args.public_read,
+        public_read: s.public_read,
         notify,
         artifact_origins,
         limits: Limits {
-            shutdown_grace: Duration::from_secs(args.shutdown_grace),
-            ..Limits::default()
+            header_timeout: Duration::from_secs(s.header_timeout_secs),
+            request_timeout: Duration::from_secs(s.request_timeout_secs),
+            shutdown_grace: Duration::from_secs(s.shutdown_grace_secs),
+            max_connections: s.max_connections,
+            body_limit: s.body_limit_bytes,
         },
-    };
+    })
+}
+
+/// Runs `secpip serve` until SIGINT/SIGTERM. The first line on stdout is the
+/// server's URL (useful with `--bind 127.0.0.1:0`).
+pub fn run(mut flags: Overrides, args: ServeArgs) -> Result<u8, Failure> {
+    flags.serve = args.flags();
+    let settings = Settings::load(&flags).map_err(Failure::usage)?;
+    let opts = options(&settings.serve)?;
     let quiet = settings.output.quiet;
     runtime()?
         .block_on(crate::server::run(settings, opts, |addr| {

@@ -27,6 +27,17 @@ impl AwsTarget {
     }
 }
 
+/// `text` cut to at most `max` characters (ASFF limits count characters;
+/// `String::truncate` would panic inside a multi-byte character).
+fn clip(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 fn severity(risk: Risk) -> &'static str {
     match risk {
         Risk::Red => "HIGH",
@@ -56,8 +67,7 @@ pub fn findings(packages: &[Reported], target: &AwsTarget, now: time::OffsetDate
                 .filter(|f| f.points > 0)
                 .map(|f| format!("{} (+{})", f.reason, f.points))
                 .collect();
-            let mut description = format!("score {}: {}", p.score, reasons.join("; "));
-            description.truncate(1024);
+            let description = clip(format!("score {}: {}", p.score, reasons.join("; ")), 1024);
             json!({
                 "SchemaVersion": "2018-10-08",
                 "Id": format!("secpip/{}/{}", p.id.ecosystem, p.label()),
@@ -68,7 +78,7 @@ pub fn findings(packages: &[Reported], target: &AwsTarget, now: time::OffsetDate
                 "CreatedAt": ts,
                 "UpdatedAt": ts,
                 "Severity": { "Label": severity(p.risk) },
-                "Title": format!("secpip: {} is {}", p.label(), p.risk.as_str()),
+                "Title": clip(format!("secpip: {} is {}", p.label(), p.risk.as_str()), 256),
                 "Description": description,
                 "Resources": [{
                     "Type": "Other",
@@ -79,4 +89,18 @@ pub fn findings(packages: &[Reported], target: &AwsTarget, now: time::OffsetDate
         })
         .collect();
     Value::Array(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clipping_counts_characters_and_never_splits_one() {
+        assert_eq!(clip("abc".into(), 3), "abc");
+        let long = "é—".repeat(600);
+        let cut = clip(long, 1024);
+        assert_eq!(cut.chars().count(), 1024);
+        assert!(cut.ends_with('…'));
+    }
 }

@@ -172,17 +172,35 @@ fn newer(eco: Ecosystem, a: &str, b: &str) -> bool {
     }
 }
 
-type Row = (String, String, Option<String>, Option<i32>, String, String);
+type Row = (
+    String,
+    String,
+    Option<String>,
+    Option<i32>,
+    String,
+    String,
+    Option<i64>,
+);
+
+/// A decided verdict as its row holds it.
+pub struct CachedVerdict {
+    /// The version the row is for.
+    pub version: String,
+    /// The verdict rebuilt from the row.
+    pub verdict: Verdict,
+    /// When it was recorded (Unix ms), for the SECURE TTL.
+    pub decided_at: Option<i64>,
+}
 
 /// The decided verdict of `name@version` (or of the newest decided version
-/// of `name`), rebuilt from its row: `(version, verdict)`.
+/// of `name`), rebuilt from its row.
 pub fn cached(
     db: &Path,
     eco: Ecosystem,
     name: &str,
     version: Option<&str>,
-) -> Result<Option<(String, Verdict)>, String> {
-    let cols = "version, status, risk, score, reasons, similar";
+) -> Result<Option<CachedVerdict>, String> {
+    let cols = "version, status, risk, score, reasons, similar, decided_at";
     let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
         Ok((
             r.get(0)?,
@@ -191,6 +209,7 @@ pub fn cached(
             r.get(3)?,
             r.get(4)?,
             r.get(5)?,
+            r.get(6)?,
         ))
     };
     let row = with_reader(db, |c| match version {
@@ -215,28 +234,52 @@ pub fn cached(
             Ok(best)
         }
     })?;
-    Ok(row.map(|(version, status, risk, score, reasons, similar)| {
-        let blocked = status == "BLOCK";
-        let findings: Vec<Finding> = serde_json::from_str(&reasons).unwrap_or_default();
-        let similar: Vec<Similar> = serde_json::from_str(&similar).unwrap_or_default();
-        let risk = risk.as_deref().and_then(Risk::parse).unwrap_or(if blocked {
-            Risk::Red
-        } else {
-            Risk::Green
-        });
-        let v = Verdict {
-            score: score.unwrap_or_else(|| findings.iter().map(|f| f.points).sum()),
-            risk,
-            decision: if blocked {
-                Decision::Block
+    Ok(row.map(
+        |(version, status, risk, score, reasons, similar, decided_at)| {
+            let blocked = status == "BLOCK";
+            let findings: Vec<Finding> = serde_json::from_str(&reasons).unwrap_or_default();
+            let similar: Vec<Similar> = serde_json::from_str(&similar).unwrap_or_default();
+            let risk = risk.as_deref().and_then(Risk::parse).unwrap_or(if blocked {
+                Risk::Red
             } else {
-                Decision::Allow
-            },
-            findings,
-            similar,
-        };
-        (version, v)
-    }))
+                Risk::Green
+            });
+            let v = Verdict {
+                score: score.unwrap_or_else(|| findings.iter().map(|f| f.points).sum()),
+                risk,
+                decision: if blocked {
+                    Decision::Block
+                } else {
+                    Decision::Allow
+                },
+                findings,
+                similar,
+            };
+            CachedVerdict {
+                version,
+                verdict: v,
+                decided_at,
+            }
+        },
+    ))
+}
+
+/// Why a SECURE row older than `[policy] secure_ttl_days` is not served:
+/// said in the answer's `message`, so a client knows the verdict was
+/// re-checked now and the row is due for a re-scan.
+fn stale_note(c: &CachedVerdict, ttl_days: u64) -> String {
+    let when = c
+        .decided_at
+        .and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| "an unknown time".into());
+    format!(
+        "the stored SECURE verdict for version {} (from {when}) is older than secure_ttl_days = {ttl_days}, so it was not used: this answer was computed now from upstream facts, and the next install re-scans the version",
+        c.version
+    )
 }
 
 /// The newest non-prerelease version in the metadata, by `eco`'s rules.
@@ -330,12 +373,22 @@ pub async fn package_check(
         state.metrics.cache_hit();
         return Ok(json_bytes(body));
     }
+    let stale_before = crate::store::secure_stale_before(policy.secure_ttl_days);
+    let mut stale = None;
     match cached(&state.db_path, eco, &key.1, version) {
-        Ok(Some((v, verdict))) => {
+        // A SECURE verdict past its TTL is due for a re-check: handled like
+        // an absent row (computed, not stored), and the answer says so.
+        Ok(Some(c))
+            if c.verdict.decision == Decision::Allow
+                && crate::store::decided_before(c.decided_at, stale_before) =>
+        {
+            stale = Some(stale_note(&c, policy.secure_ttl_days));
+        }
+        Ok(Some(c)) => {
             state.metrics.cache_hit();
-            let id = PackageId::new(eco, &key.1, &v);
+            let id = PackageId::new(eco, &key.1, &c.version);
             let body = Bytes::from(
-                json::package_check(&id, version.is_some(), &verdict, policy).to_string(),
+                json::package_check(&id, version.is_some(), &c.verdict, policy).to_string(),
             );
             remember(key, body.clone(), generation);
             return Ok(json_bytes(body));
@@ -351,7 +404,12 @@ pub async fn package_check(
         .await
         .map_err(|_| ApiError::unavailable("shutting down"))?;
     let (id, verdict) = compute(&state, eco, name, version).await?;
-    let body = json::package_check(&id, version.is_some(), &verdict, policy);
+    let mut body = json::package_check(&id, version.is_some(), &verdict, policy);
+    if let Some(note) = stale {
+        let message = format!("{} ({note})", body["message"].as_str().unwrap_or_default());
+        body["message"] = message.into();
+        body["recheck_due"] = true.into();
+    }
     Ok(json_response(StatusCode::OK, &body))
 }
 

@@ -36,6 +36,8 @@ pub struct Limits {
     pub shutdown_grace: Duration,
     /// Most connections open at once (further ones wait in the backlog).
     pub max_connections: usize,
+    /// Largest request body accepted (larger ones get 413).
+    pub body_limit: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +47,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(super::MAX_WAIT_SECS + 30),
             shutdown_grace: Duration::from_secs(30),
             max_connections: 4096,
+            body_limit: super::BODY_LIMIT,
         }
     }
 }

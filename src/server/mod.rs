@@ -40,7 +40,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Largest request body accepted (larger ones get 413).
+/// Default largest request body accepted (larger ones get 413).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Most `/package-check` verdicts computed from upstream at once.
 pub const MAX_COMPUTING: usize = 32;
@@ -215,6 +215,8 @@ pub struct AppState {
     pub artifact_origins: Vec<String>,
     /// Longest a request may take (long-polls included).
     pub request_timeout: Duration,
+    /// Largest request body accepted.
+    pub body_limit: usize,
     /// The SQLite file of the store.
     pub db_path: std::path::PathBuf,
     /// Bounds concurrent computed `/package-check` answers.
@@ -346,6 +348,7 @@ pub async fn state(settings: Settings, opts: &ServerOptions) -> Result<Shared, S
         changed,
         artifact_origins,
         request_timeout: opts.limits.request_timeout,
+        body_limit: opts.limits.body_limit,
         db_path: db,
         compute_permits: tokio::sync::Semaphore::new(MAX_COMPUTING),
         settings,
@@ -403,7 +406,7 @@ pub fn router(state: Shared) -> Router {
                 message: "no such endpoint".into(),
             }
         })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(state.body_limit))
         .layer(middleware::from_fn_with_state(
             state.request_timeout,
             listen::request_timeout,

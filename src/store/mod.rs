@@ -91,8 +91,7 @@ impl Record {
 
     /// Is this a SECURE verdict recorded before `stale_before` (so due for a re-check)?
     pub fn secure_is_stale(&self, stale_before: Option<i64>) -> bool {
-        self.status == Status::Secure
-            && stale_before.is_some_and(|cutoff| self.decided_at.unwrap_or(0) < cutoff)
+        self.status == Status::Secure && decided_before(self.decided_at, stale_before)
     }
 }
 
@@ -208,6 +207,12 @@ pub trait StatusStore: Send + Sync {
     ) -> Result<Option<Vec<PackageId>>, StoreError>;
     /// Remembers a resolved tree whose every package is SECURE.
     async fn cache_tree(&self, key: &str, ids: &[PackageId]) -> Result<(), StoreError>;
+}
+
+/// Whether a verdict recorded at `decided_at` (Unix ms; unknown counts as
+/// long ago) predates the cutoff from [`secure_stale_before`].
+pub fn decided_before(decided_at: Option<i64>, stale_before: Option<i64>) -> bool {
+    stale_before.is_some_and(|cutoff| decided_at.unwrap_or(0) < cutoff)
 }
 
 /// The cutoff before which SECURE verdicts are re-checked, for a TTL in days (0 = never).

@@ -15,6 +15,8 @@
 
 pub mod aws_servers;
 pub mod npm_upstream;
+pub mod sarif_schema;
+pub mod serve;
 pub mod team_servers;
 pub mod upstream;
 

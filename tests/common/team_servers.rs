@@ -43,7 +43,7 @@ const INSTALL_TIMEOUT: Duration = Duration::from_secs(540);
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where pinned servers are installed: `<target>/test-servers`.
-pub(super) fn cache_root() -> PathBuf {
+pub fn cache_root() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("test-servers")
 }
@@ -92,7 +92,7 @@ impl Drop for InstallLock {
 /// Installs into `dir` once: under the lock, `install(dir)` fills a fresh
 /// `dir` in place (a venv cannot be moved) and `dir/.installed` is written
 /// last, so a half-finished install is redone, never used. Returns `dir`.
-pub(super) fn install_once(dir: PathBuf, install: impl FnOnce(&Path)) -> PathBuf {
+pub fn install_once(dir: PathBuf, install: impl FnOnce(&Path)) -> PathBuf {
     if dir.join(".installed").exists() {
         return dir;
     }
