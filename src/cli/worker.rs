@@ -80,7 +80,7 @@ pub fn run(settings: Settings, args: WorkerArgs) -> Result<u8, Failure> {
         if settings.output.quiet == 0 && !settings.output.json {
             eprintln!("secpip worker: reading {queue_url} ({concurrency} scans at once)");
         }
-        let result = sqs.run(shutdown_signal()).await;
+        let result = sqs.run(crate::server::listen::shutdown_signal()).await;
         let summary = serde_json::json!({
             "received": stats.received.load(Ordering::Relaxed),
             "decided": stats.decided.load(Ordering::Relaxed),
@@ -95,27 +95,4 @@ pub fn run(settings: Settings, args: WorkerArgs) -> Result<u8, Failure> {
         result.map_err(|e| Failure::error(anyhow::anyhow!(e)))?;
         Ok(0)
     })
-}
-
-/// Resolves on Ctrl-C or SIGTERM (what container platforms send).
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -270,21 +270,15 @@ pub(crate) async fn discover(settings: &Settings) -> Upstreams {
 
 /// The default artifact origins: the configured upstream URLs.
 fn default_origins(settings: &Settings, up: &Upstreams) -> Vec<String> {
-    let mut out = Vec::new();
-    let urls = [
-        settings.pypi.index_url.clone(),
-        up.pypi_json_url.clone(),
-        up.npm_registry.clone(),
-    ];
-    for u in urls.into_iter().flatten() {
-        if let Ok(parsed) = url::Url::parse(&u) {
-            let origin = parsed.origin().ascii_serialization();
-            if !out.contains(&origin) {
-                out.push(origin);
-            }
-        }
-    }
-    out
+    crate::worker::origins::origins_of(
+        [
+            settings.pypi.index_url.as_deref(),
+            up.pypi_json_url.as_deref(),
+            up.npm_registry.as_deref(),
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }
 
 /// Builds the shared state: opens the store and audit log, discovers the

@@ -201,34 +201,6 @@ pub struct ScansIn {
     requested_by: Option<String>,
 }
 
-/// Checks one artifact: a safe file name, a digest to verify, and a URL
-/// under an allowed origin (so the server is not a proxy to anywhere).
-fn check_artifact(a: &Artifact, origins: &[String]) -> Result<(), String> {
-    if !crate::repo::safe_component(&a.filename) {
-        return Err(format!("unsafe artifact file name {:?}", a.filename));
-    }
-    if a.sha256.is_empty() && a.integrity.is_none() {
-        return Err(format!(
-            "{}: a sha256 or integrity digest is required",
-            a.filename
-        ));
-    }
-    let hex64 = a.sha256.len() == 64 && a.sha256.bytes().all(|b| b.is_ascii_hexdigit());
-    if !a.sha256.is_empty() && !hex64 {
-        return Err(format!("{}: sha256 must be 64 hex digits", a.filename));
-    }
-    let url = url::Url::parse(&a.url).map_err(|e| format!("{}: bad URL: {e}", a.filename))?;
-    let origin = url.origin().ascii_serialization();
-    if !origins.iter().any(|o| o.trim_end_matches('/') == origin) {
-        return Err(format!(
-            "{}: artifact URLs must be on a configured upstream ({})",
-            a.filename,
-            origins.join(", ")
-        ));
-    }
-    Ok(())
-}
-
 /// Claims each package and queues the scans of those we claimed.
 async fn claim_all(
     state: Shared,
@@ -309,7 +281,8 @@ pub async fn submit(
             )));
         }
         for a in &p.artifacts {
-            check_artifact(a, &state.artifact_origins).map_err(ApiError::bad_request)?;
+            crate::worker::origins::check_artifact(a, &state.artifact_origins)
+                .map_err(ApiError::bad_request)?;
         }
         requests.push((PackageId::new(eco, &p.name, &p.version), p.artifacts));
     }
@@ -330,49 +303,4 @@ pub async fn submit(
         StatusCode::ACCEPTED,
         &serde_json::json!({ "keys": keys, "packages": out }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn artifact(url: &str, filename: &str, sha256: &str) -> Artifact {
-        Artifact {
-            url: url.into(),
-            filename: filename.into(),
-            sha256: sha256.into(),
-            integrity: None,
-        }
-    }
-
-    #[test]
-    fn artifacts_must_be_upstream_digested_and_safely_named() {
-        let origins = vec!["http://127.0.0.1:9000".to_string()];
-        let sha = "a".repeat(64);
-        assert!(check_artifact(
-            &artifact("http://127.0.0.1:9000/files/x.whl", "x.whl", &sha),
-            &origins
-        )
-        .is_ok());
-        assert!(check_artifact(
-            &artifact("http://127.0.0.1:9001/files/x.whl", "x.whl", &sha),
-            &origins
-        )
-        .is_err());
-        assert!(check_artifact(
-            &artifact("http://127.0.0.1:9000/files/x.whl", "../x.whl", &sha),
-            &origins
-        )
-        .is_err());
-        assert!(check_artifact(
-            &artifact("http://127.0.0.1:9000/files/x.whl", "x.whl", ""),
-            &origins
-        )
-        .is_err());
-        assert!(check_artifact(
-            &artifact("http://127.0.0.1:9000/files/x.whl", "x.whl", "zz"),
-            &origins
-        )
-        .is_err());
-    }
 }
