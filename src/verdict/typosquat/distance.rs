@@ -61,7 +61,12 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
         return;
     }
     let letters = letter_set(&String::from_utf8_lossy(name));
-    let max_rank = found.max_rank();
+    // Slips on long names reach further down the list (see `Found::add`).
+    let max_rank = if len >= super::LONG_SLIP {
+        found.slip_max_rank()
+    } else {
+        found.max_rank()
+    };
     for target_len in len.saturating_sub(reach)..=len + reach {
         let limit = found.reach(len.min(target_len));
         if len.abs_diff(target_len) > limit {
@@ -86,7 +91,12 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
             if kind == Kind::Version {
                 continue; // `web3`/`web4`: the version rule decides.
             }
-            let slip = matches!(kind, Kind::Omitted | Kind::Swap | Kind::Repeated);
+            let slip = kind.is_slip();
+            if candidate.rank > found.max_rank()
+                && (!kind.reaches_far() || candidate.stripped || distance > 1)
+            {
+                continue; // Beyond the ordinary reach only plain slips count.
+            }
             if added.is_some() && (!slip || candidate.stripped || distance > 1) {
                 continue;
             }

@@ -103,6 +103,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// A slip of the hand: a character omitted, repeated, or swapped with
+    /// its neighbour — what a typist actually does, and rarely a new name.
+    pub fn is_slip(self) -> bool {
+        matches!(self, Kind::Omitted | Kind::Swap | Kind::Repeated)
+    }
+
+    /// Slips that almost never make a real word by chance (swapped or
+    /// doubled letters), so they count against the whole popular list;
+    /// an omitted letter often does (`colormap`, `purecss`).
+    pub fn reaches_far(self) -> bool {
+        matches!(self, Kind::Swap | Kind::Repeated)
+    }
+
     /// Edits that are not typical slips of the hand (an arbitrary
     /// character replaced or added, two edits): by chance, many real names
     /// are that close to *some* popular name, so they count only against
@@ -148,6 +161,11 @@ pub struct TyposquatConfig {
     /// Targets of weak edits ([`Kind::is_weak`]), and of any edit of a
     /// name under six characters, must rank this high (default 500).
     pub weak_max_target_rank: u32,
+    /// Swapped or doubled letters ([`Kind::reaches_far`]) in a name of at
+    /// least [`LONG_SLIP`] characters are strong evidence and reach further
+    /// down the list than other games: targets may rank this high (default
+    /// 15000, the whole list).
+    pub slip_max_target_rank: u32,
     /// Names shorter than this (characters, separators not counted) are
     /// never compared by edit distance (default 4): at that length nearly
     /// every name is one edit from a popular one.
@@ -166,6 +184,7 @@ impl Default for TyposquatConfig {
         TyposquatConfig {
             max_target_rank: 5000,
             weak_max_target_rank: 500,
+            slip_max_target_rank: 15_000,
             min_popularity_ratio: 10,
             min_len: 4,
             two_edit_min_len: 9,
@@ -188,6 +207,9 @@ pub struct Hints<'a> {
     /// on one of them loses [`SAME_OWNER_PENALTY`] points.
     pub same_owner: &'a [String],
 }
+
+/// Shortest name (compact) whose slips reach [`TyposquatConfig::slip_max_target_rank`].
+pub const LONG_SLIP: usize = 7;
 
 /// Points a match loses when the target has the same owner.
 pub const SAME_OWNER_PENALTY: u8 = 60;
@@ -299,6 +321,11 @@ impl<'a> Found<'a> {
         self.cfg.max_target_rank
     }
 
+    /// How far down the list slips on long names reach.
+    fn slip_max_rank(&self) -> u32 {
+        self.cfg.slip_max_target_rank.max(self.cfg.max_target_rank)
+    }
+
     fn weak_max_rank(&self) -> u32 {
         self.cfg.weak_max_target_rank
     }
@@ -321,7 +348,12 @@ impl<'a> Found<'a> {
         let Some((target, _, rank, downloads)) = self.popular.entry(position as usize) else {
             return;
         };
-        if target == self.query.canonical || rank > self.cfg.max_target_rank {
+        let reach = if kind.reaches_far() && self.query.compact.len() >= LONG_SLIP {
+            self.slip_max_rank()
+        } else {
+            self.cfg.max_target_rank
+        };
+        if target == self.query.canonical || rank > reach {
             return;
         }
         if let Some(scope) = &self.query.scope {

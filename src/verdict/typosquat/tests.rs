@@ -312,12 +312,36 @@ fn short_names_are_never_compared_by_distance() {
 fn only_targets_within_max_rank() {
     let index = PopularIndex::from_ranked([("requests", 1, None), ("rnyrare", 9000, None)]);
     assert_eq!(similar_packages("reqeusts", &index).len(), 1);
-    assert!(similar_packages("rnyarre", &index).is_empty());
+    // An omitted letter counts only within max_target_rank...
+    assert!(similar_packages("rnyrar", &index).is_empty());
     let wide = TyposquatConfig {
         max_target_rank: 10_000,
         ..TyposquatConfig::default()
     };
-    assert_eq!(similar_packages_with("rnyarre", &index, &wide).len(), 1);
+    assert_eq!(similar_packages_with("rnyrar", &index, &wide).len(), 1);
+}
+
+#[test]
+fn swapped_and_doubled_letters_reach_the_whole_list() {
+    let index = PopularIndex::from_ranked([("requests", 1, None), ("rnyrarez", 9000, None)]);
+    // ...but a swap or a doubled letter in a long name reaches further.
+    assert_eq!(
+        explain_in(&index, "rnyraerz", "rnyrarez"),
+        "swapped adjacent characters"
+    );
+    assert_eq!(similar_packages("rnyrarezz", &index).len(), 1);
+    assert!(
+        similar_packages("rnyrarz", &index).is_empty(),
+        "an omission does not"
+    );
+    let near = TyposquatConfig {
+        slip_max_target_rank: 5000,
+        ..TyposquatConfig::default()
+    };
+    assert!(similar_packages_with("rnyraerz", &index, &near).is_empty());
+    // Short names do not: too many real names are one swap apart.
+    let short = PopularIndex::from_ranked([("requests", 1, None), ("rnyra", 9000, None)]);
+    assert!(similar_packages("rnyar", &short).is_empty());
 }
 
 #[test]
