@@ -63,8 +63,9 @@ echo "server $url (pid $server_pid)"
 
 # The server created the schema; add decided rows as a scan would have.
 python3 - "$work/data/secpip.db" "$rows" <<'PY'
-import json, sqlite3, sys
+import json, sqlite3, sys, time
 db, n = sys.argv[1], int(sys.argv[2])
+now_ms = int(time.time() * 1000)  # fresh verdicts: older SECURE rows are re-checked
 c = sqlite3.connect(db)
 finding = [{"code": "low-downloads", "points": 10, "reason": "Downloads < 1000",
             "evidence": ["640 downloads last month"]}]
@@ -74,10 +75,10 @@ for i in range(n):
     c.execute(
         "INSERT OR REPLACE INTO packages (key, ecosystem, name, version, status, risk, score,"
         " reasons, similar, scan_count, updated_by, updated_at, decided_at)"
-        " VALUES (?, 'pypi', ?, '1.0.0', ?, ?, ?, ?, '[]', 1, 'load', '2026-01-01T00:00:00Z', 0)",
+        " VALUES (?, 'pypi', ?, '1.0.0', ?, ?, ?, ?, '[]', 1, 'load', '2026-01-01T00:00:00Z', ?)",
         (f"pypi:{name}@1.0.0", name, "BLOCK" if blocked else "SECURE",
          "Red" if blocked else "Green", 60 if blocked else 10,
-         json.dumps(finding)))
+         json.dumps(finding), now_ms))
 c.commit()
 PY
 

@@ -12,6 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
+use common::artifacts::block;
 use common::aws_servers::{Dynalite, Moto};
 use common::team_servers::PypiServer;
 use common::upstream::{wheel_filename, FixturePackage, Upstream};
@@ -21,14 +22,6 @@ use serde_json::Value;
 const REGION: &str = "us-east-1";
 const TABLE: &str = "secpip-status";
 const BUS: &str = "secpip";
-
-fn block<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
 
 fn credentials() -> Credentials {
     Credentials::new("AKIDTEST", "secret-test", None, None, "test")

@@ -9,13 +9,13 @@
 
 mod common;
 
-use std::io::Write;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_codeartifact::config::retry::RetryConfig;
 use aws_sdk_codeartifact::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
 use aws_smithy_types::body::SdkBody;
+use common::artifacts::{block, npm_tarball, sha256, wheel};
 use common::team_servers::{PypiServer, Verdaccio};
 use secpip::config::aws::CodeArtifactSettings;
 use secpip::config::AwsSettings;
@@ -24,7 +24,7 @@ use secpip::repo::codeartifact::{CodeArtifactRepo, BASIC_AUTH_USER};
 use secpip::repo::upload::npm_login;
 use secpip::repo::{RepoError, SecureRepo};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 /// Where the SDK believes CodeArtifact is (the replay client answers; nothing listens).
 const CONTROL: &str = "http://127.0.0.1:9";
@@ -33,20 +33,8 @@ const OWNER: &str = "111122223333";
 const PYPI_REPO: &str = "secure-pypi";
 const NPM_REPO: &str = "secure-npm";
 
-fn block<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
-
 fn http() -> reqwest::Client {
     secpip::http::client(Duration::from_secs(30))
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 fn settings(pypi: bool, npm: bool) -> CodeArtifactSettings {
@@ -146,54 +134,6 @@ fn endpoint_event(format: &str, repository: &str, url: &str) -> ReplayEvent {
     )
 }
 
-/// A `py3-none-any` wheel of `dist` at `version`.
-fn wheel(dist: &str, version: &str) -> (String, Vec<u8>) {
-    let info = format!("{dist}-{version}.dist-info");
-    let files = [
-        (
-            format!("{dist}/__init__.py"),
-            format!("VALUE = \"{version}\"\n"),
-        ),
-        (
-            format!("{info}/METADATA"),
-            format!("Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n\n"),
-        ),
-        (
-            format!("{info}/WHEEL"),
-            "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n".to_string(),
-        ),
-    ];
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (path, text) in &files {
-        zip.start_file(path.as_str(), zip::write::SimpleFileOptions::default())
-            .expect("zip member");
-        zip.write_all(text.as_bytes()).expect("zip write");
-    }
-    let bytes = zip.finish().expect("finish the wheel").into_inner();
-    (format!("{dist}-{version}-py3-none-any.whl"), bytes)
-}
-
-/// An npm tarball of `name` at `version`.
-fn npm_tarball(name: &str, version: &str) -> Vec<u8> {
-    let package = json!({ "name": name, "version": version, "main": "index.js" }).to_string();
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    for (path, text) in [
-        ("package/package.json", package.as_str()),
-        ("package/index.js", "module.exports = 1;\n"),
-    ] {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(text.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, path, text.as_bytes())
-            .expect("tar member");
-    }
-    tar.into_inner()
-        .and_then(|gz| gz.finish())
-        .expect("finish the tarball")
-}
-
 /// The `#sha256=` pypiserver lists for `filename` on `page`.
 fn listed_sha256(page: &str, filename: &str) -> Option<String> {
     let at = page.find(&format!("{filename}#sha256="))?;
@@ -213,8 +153,8 @@ fn wheels_land_on_the_endpoint_with_one_token_and_one_endpoint_lookup() {
         true,
         false,
     );
-    let (a_name, a) = wheel("team_widget", "1.0");
-    let (b_name, b) = wheel("team_widget", "1.1");
+    let (a_name, a) = wheel("team_widget", "1.0", "");
+    let (b_name, b) = wheel("team_widget", "1.1", "");
     let a_id = PackageId::new(Ecosystem::Pypi, "team-widget", "1.0");
     let b_id = PackageId::new(Ecosystem::Pypi, "team-widget", "1.1");
     // Concurrent callers: one endpoint lookup and one token fetch between them.
@@ -296,7 +236,7 @@ fn a_refused_token_is_forgotten_and_the_next_publish_fetches_another() {
         true,
         false,
     );
-    let (name, bytes) = wheel("team_gadget", "2.0");
+    let (name, bytes) = wheel("team_gadget", "2.0", "");
     let id = PackageId::new(Ecosystem::Pypi, "team-gadget", "2.0");
     let err = block(repo.publish(&id, &name, &bytes, &sha256(&bytes)))
         .expect_err("pypiserver refuses the wrong token");
@@ -331,7 +271,7 @@ fn npm_tarballs_are_published_with_the_token_as_bearer() {
         false,
         true,
     );
-    let tarball = npm_tarball("@acme/widget", "1.0.0");
+    let tarball = npm_tarball("@acme/widget", "1.0.0", "");
     let id = PackageId::new(Ecosystem::Npm, "@acme/widget", "1.0.0");
     block(repo.publish(&id, "widget-1.0.0.tgz", &tarball, &sha256(&tarball)))
         .unwrap_or_else(|e| panic!("npm publish: {e}\n{}", server.log()));
@@ -496,7 +436,7 @@ fn access_denied_and_missing_settings_say_what_to_do() {
         true,
         false,
     );
-    let (name, bytes) = wheel("team_widget", "1.0");
+    let (name, bytes) = wheel("team_widget", "1.0", "");
     let id = PackageId::new(Ecosystem::Pypi, "team-widget", "1.0");
     let err = block(repo.publish(&id, &name, &bytes, &sha256(&bytes))).expect_err("access denied");
     let text = err.to_string();
@@ -513,7 +453,7 @@ fn access_denied_and_missing_settings_say_what_to_do() {
     replay.assert_requests_match(&[]);
 
     // npm has no repository configured: a clear error, and no AWS call.
-    let tarball = npm_tarball("widget", "1.0.0");
+    let tarball = npm_tarball("widget", "1.0.0", "");
     let npm = PackageId::new(Ecosystem::Npm, "widget", "1.0.0");
     let err = block(repo.publish(&npm, "widget-1.0.0.tgz", &tarball, &sha256(&tarball)))
         .expect_err("npm is not configured");

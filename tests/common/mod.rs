@@ -13,6 +13,7 @@
 //! its own copy of it.
 #![allow(dead_code)]
 
+pub mod artifacts;
 pub mod aws_servers;
 pub mod npm_upstream;
 pub mod sarif_schema;
