@@ -417,3 +417,98 @@ fn twenty_concurrent_installs_of_one_new_package_cause_one_scan() {
         w.kill();
     }
 }
+
+#[test]
+fn npm_install_on_the_aws_backend_publishes_to_the_team_registry() {
+    use common::npm_upstream::{NpmPackage, NpmProject, NpmUpstream};
+    use common::team_servers::Verdaccio;
+
+    let registry = NpmUpstream::start(vec![
+        NpmPackage::healthy("quillmoth-pad", "1.4.2", &[]),
+        NpmPackage::healthy("brindle-strings", "2.1.0", &[("quillmoth-pad", "^1.2.0")]),
+    ]);
+    let verdaccio = Verdaccio::start();
+    let token = block(secpip::repo::upload::npm_login(
+        &reqwest::Client::new(),
+        &verdaccio.registry_url(),
+        "secpip-ci",
+        "team-password-1",
+    ))
+    .unwrap_or_else(|e| panic!("npm login: {e}\n{}", verdaccio.log()));
+    let dynalite = Dynalite::start();
+    let moto = Moto::start();
+    block(dynalite.create_table(TABLE));
+    let (queue_url, _decisions) = block(wire_bus(&moto.endpoint, 30));
+    let pypi = Upstream::start(vec![]);
+    let ctx = TestContext::new(&pypi);
+    let aws_dir = ctx.home.join(".aws");
+    std::fs::create_dir_all(&aws_dir).expect("create ~/.aws");
+    std::fs::write(
+        aws_dir.join("credentials"),
+        "[default]\naws_access_key_id = AKIDTEST\naws_secret_access_key = secret-test\n",
+    )
+    .expect("write ~/.aws/credentials");
+    let cfg = std::fs::read_to_string(&ctx.config_path).expect("read secpip.toml");
+    std::fs::write(&ctx.config_path, format!("backend = \"aws\"\n{cfg}")).expect("write");
+    ctx.append_config(&format!(
+        "\n[npm]\nregistry = \"{}\"\n[repo]\nnpm_registry_url = \"{}\"\n\
+         [aws]\nregion = \"{REGION}\"\ntable = \"{TABLE}\"\nevent_bus = \"{BUS}\"\nqueue_url = \"{queue_url}\"\n\
+         dynamodb_endpoint_url = \"{}\"\neventbridge_endpoint_url = \"{}\"\nsqs_endpoint_url = \"{}\"\n",
+        registry.registry_url(),
+        verdaccio.registry_url(),
+        dynalite.endpoint,
+        moto.endpoint,
+        moto.endpoint,
+    ));
+    let worker = Running::spawn(
+        ctx.secpip(&["worker", "--wait-secs", "1"])
+            .env("SECPIP_REPO_TOKEN", &token)
+            .env("SECPIP_LOG", "secpip=info"),
+    );
+    let project = NpmProject::new(&registry.registry_url(), &[("brindle-strings", "^2.0.0")]);
+    let dir = project.dir.display().to_string();
+    let ran = Running::spawn(
+        ctx.secpip(&["npm", "install", "-C", &dir])
+            .env("SECPIP_REPO_TOKEN", &token)
+            .env("npm_config_cache", &project.cache)
+            .env("npm_config_userconfig", &project.userconfig)
+            .env("npm_config_globalconfig", &project.globalconfig)
+            .env("npm_config_fetch_retries", "0"),
+    )
+    .wait(Duration::from_secs(180));
+    let logs = worker.output_so_far();
+    ran.assert_code(0);
+    assert_eq!(
+        project.installed_version("brindle-strings").as_deref(),
+        Some("2.1.0"),
+        "{}\n{logs}",
+        ran.describe()
+    );
+    assert_eq!(
+        project.installed_version("quillmoth-pad").as_deref(),
+        Some("1.4.2")
+    );
+    assert!(
+        logs.contains("verdict recorded"),
+        "the worker did not scan\n{logs}"
+    );
+    assert!(
+        !ran.stderr.contains("verdict recorded"),
+        "scanned in-process"
+    );
+    let doc: Value = block(async {
+        reqwest::get(format!("{}quillmoth-pad", verdaccio.registry_url()))
+            .await
+            .expect("GET the packument")
+            .json()
+            .await
+            .expect("packument JSON")
+    });
+    assert!(
+        doc["versions"]["1.4.2"].is_object(),
+        "{doc:#}\n{}",
+        verdaccio.log()
+    );
+    assert!(!ran.stderr.contains(&token) && !logs.contains(&token));
+    worker.kill();
+}
