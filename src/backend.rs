@@ -40,12 +40,46 @@ pub async fn existing_store(
     }
 }
 
-/// Where scan requests go: `None` means "scan in this process" (the
-/// embedded pool); AWS sends them to the event bus for the workers.
-pub async fn scan_queue(settings: &Settings) -> Option<Arc<dyn ScanQueue>> {
+/// How an install gets its packages scanned.
+pub enum Scans {
+    /// The embedded pool: a worker in this process publishes to `repo`,
+    /// with facts from `sources`.
+    InProcess {
+        /// Where vetted files go.
+        repo: Arc<dyn SecureRepo>,
+        /// The HTTP client the worker downloads with.
+        client: reqwest::Client,
+        /// Where the worker's facts come from.
+        sources: Box<crate::worker::Sources>,
+    },
+    /// Requests go to workers elsewhere (AWS: the event bus).
+    Remote(Arc<dyn ScanQueue>),
+}
+
+/// The scans of `ecosystem` packages for an install. On AWS nothing is
+/// scanned (or published) here, so only the shared repository's presence
+/// is checked, before anything is claimed.
+pub async fn scans(
+    settings: &Settings,
+    ecosystem: Ecosystem,
+    client: reqwest::Client,
+    sources: crate::worker::Sources,
+) -> Result<Scans, RepoError> {
     match settings.backend {
-        Backend::Embedded => None,
-        Backend::Aws => Some(Arc::new(EventBridgeQueue::connect(&settings.aws).await)),
+        Backend::Embedded => Ok(Scans::InProcess {
+            repo: crate::repo::for_settings(settings, ecosystem, client.clone()),
+            client,
+            sources: Box::new(sources),
+        }),
+        Backend::Aws => {
+            if !codeartifact_configured(settings, ecosystem) && !team_repo_for(settings, ecosystem)
+            {
+                return Err(no_shared_repo(ecosystem));
+            }
+            Ok(Scans::Remote(Arc::new(
+                EventBridgeQueue::connect(&settings.aws).await,
+            )))
+        }
     }
 }
 
@@ -144,19 +178,24 @@ async fn codeartifact_for(
     ecosystem: Ecosystem,
     client: reqwest::Client,
 ) -> Result<Option<CodeArtifactRepo>, RepoError> {
-    let Some(ca) = &settings.aws.codeartifact else {
-        return Ok(None);
-    };
-    let configured = match ecosystem {
-        Ecosystem::Pypi => ca.pypi_repository.is_some(),
-        Ecosystem::Npm => ca.npm_repository.is_some(),
-    };
-    if !configured {
+    if !codeartifact_configured(settings, ecosystem) {
         return Ok(None);
     }
     CodeArtifactRepo::connect(&settings.aws, client)
         .await
         .map(Some)
+}
+
+/// Does `[aws]` name a CodeArtifact repository for `ecosystem`?
+fn codeartifact_configured(settings: &Settings, ecosystem: Ecosystem) -> bool {
+    settings
+        .aws
+        .codeartifact
+        .as_ref()
+        .is_some_and(|ca| match ecosystem {
+            Ecosystem::Pypi => ca.pypi_repository.is_some(),
+            Ecosystem::Npm => ca.npm_repository.is_some(),
+        })
 }
 
 fn team_repo_for(settings: &Settings, ecosystem: Ecosystem) -> bool {

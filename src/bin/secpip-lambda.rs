@@ -48,14 +48,8 @@ async fn handle(scans: &RemoteScans, payload: Value) -> Result<Value, lambda_run
     Ok(match scans.process(&request).await {
         Outcome::Decided => json!({"package": request.id.key(), "outcome": "decided"}),
         Outcome::Stale => json!({"package": request.id.key(), "outcome": "stale"}),
-        Outcome::Failed {
-            message,
-            retry: true,
-        } => return Err(message.into()),
-        Outcome::Failed {
-            message,
-            retry: false,
-        } => {
+        Outcome::Unavailable(message) => return Err(message.into()),
+        Outcome::Refused(message) | Outcome::Failed(message) => {
             json!({"package": request.id.key(), "outcome": "failed", "error": message})
         }
     })

@@ -200,15 +200,13 @@ pub async fn install(
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo: crate::backend::secure_repo(
+        scans: crate::backend::scans(
             settings,
             crate::ecosystem::Ecosystem::Pypi,
-            client.clone(),
+            client,
+            Sources::new(settings, up.json_url.clone(), String::new()),
         )
         .await?,
-        queue: crate::backend::scan_queue(settings).await,
-        client,
-        sources: Sources::new(settings, up.json_url.clone(), String::new()),
         progress,
         prompter,
     };

@@ -183,15 +183,13 @@ async fn vet_locally(
     let ctx = vet::VetContext {
         settings,
         store: store.clone(),
-        repo: crate::backend::secure_repo(
+        scans: crate::backend::scans(
             settings,
             crate::ecosystem::Ecosystem::Npm,
             crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
+            Sources::new(settings, String::new(), registry.to_string()),
         )
         .await?,
-        queue: crate::backend::scan_queue(settings).await,
-        client: crate::http::client(Duration::from_secs(settings.sources.timeout_secs)),
-        sources: Sources::new(settings, String::new(), registry.to_string()),
         progress,
         prompter,
     };

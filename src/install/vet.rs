@@ -5,6 +5,7 @@
 
 use super::wait;
 use super::InstallError;
+use crate::backend::Scans;
 use crate::config::Settings;
 use crate::ecosystem::ResolvedPackage;
 use crate::queue::local::LocalQueue;
@@ -25,14 +26,8 @@ pub struct VetContext<'a> {
     pub settings: &'a Settings,
     /// The status store.
     pub store: Arc<dyn StatusStore>,
-    /// The secure repository vetted files go to (by the in-process worker).
-    pub repo: Arc<dyn SecureRepo>,
-    /// Remote scan queue; `None` runs the worker pool in this process.
-    pub queue: Option<Arc<dyn ScanQueue>>,
-    /// The HTTP client.
-    pub client: reqwest::Client,
-    /// Where facts come from.
-    pub sources: Sources,
+    /// In this process, or by workers elsewhere.
+    pub scans: Scans,
     /// Progress reporter.
     pub progress: &'a dyn Progress,
     /// Who may approve Yellow verdicts.
@@ -45,9 +40,13 @@ pub async fn vet(
     tree: &[ResolvedPackage],
 ) -> Result<Option<Vec<Record>>, InstallError> {
     let settings = ctx.settings;
-    let queue: Arc<dyn ScanQueue> = match &ctx.queue {
-        Some(q) => q.clone(),
-        None => local_queue(ctx, tree).await?,
+    let queue: Arc<dyn ScanQueue> = match &ctx.scans {
+        Scans::Remote(q) => q.clone(),
+        Scans::InProcess {
+            repo,
+            client,
+            sources,
+        } => local_queue(ctx, repo, client, sources, tree).await?,
     };
     let waiter = wait::Waiter {
         store: ctx.store.as_ref(),
@@ -103,14 +102,17 @@ pub async fn vet(
 /// prefetched for everything not decided yet.
 async fn local_queue(
     ctx: &VetContext<'_>,
+    repo: &Arc<dyn SecureRepo>,
+    client: &reqwest::Client,
+    sources: &Sources,
     tree: &[ResolvedPackage],
 ) -> Result<Arc<dyn ScanQueue>, InstallError> {
     let settings = ctx.settings;
     let worker = Arc::new(Worker::new(
         ctx.store.clone(),
-        ctx.repo.clone(),
-        ctx.client.clone(),
-        ctx.sources.clone(),
+        repo.clone(),
+        client.clone(),
+        sources.clone(),
         settings.policy.clone(),
         PopularSets::load(&settings.data_dir),
         Duration::from_secs(settings.install.lease_secs),

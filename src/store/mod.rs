@@ -215,6 +215,16 @@ pub fn decided_before(decided_at: Option<i64>, stale_before: Option<i64>) -> boo
     stale_before.is_some_and(|cutoff| decided_at.unwrap_or(0) < cutoff)
 }
 
+/// The risk recorded with a person's decision (`secpip allow|block`):
+/// BLOCK is Red, anything else Green.
+pub fn decision_risk(status: Status) -> Risk {
+    if status == Status::Block {
+        Risk::Red
+    } else {
+        Risk::Green
+    }
+}
+
 /// The cutoff before which SECURE verdicts are re-checked, for a TTL in days (0 = never).
 pub fn secure_stale_before(ttl_days: u64) -> Option<i64> {
     (ttl_days > 0).then(|| now_ms() - (ttl_days as i64) * 86_400_000)

@@ -312,11 +312,7 @@ impl StatusStore for SqliteStore {
         let name = name.to_string();
         let version = version.map(str::to_string);
         let reasons = serde_json::to_string(&vec![finding]).unwrap_or_else(|_| "[]".into());
-        let risk = if status == Status::Block {
-            Risk::Red
-        } else {
-            Risk::Green
-        };
+        let risk = super::decision_risk(status);
         let score = finding.points;
         let who = who.to_string();
         self.with(move |c, _| {

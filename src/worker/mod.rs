@@ -11,6 +11,7 @@ pub mod facts;
 pub mod origins;
 pub mod remote;
 pub mod sqs;
+pub mod upstreams;
 
 pub use advisories::AdvisorySources;
 pub use facts::gather_facts;

@@ -10,20 +10,23 @@ use crate::queue::ScanRequest;
 use crate::store::{Status, StatusStore};
 use std::sync::Arc;
 
-/// What became of a request.
+/// What became of a request; each tells the transport what to do with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A verdict was recorded.
+    /// A verdict was recorded: done.
     Decided,
-    /// Nothing to do: decided already, or no longer claimed by the requester.
+    /// Nothing to do (decided already, or no longer claimed by the
+    /// requester): done.
     Stale,
-    /// Refused or failed; the message may come back (or go to the DLQ).
-    Failed {
-        /// Why.
-        message: String,
-        /// Whether retrying the same request could help.
-        retry: bool,
-    },
+    /// The request itself is unacceptable (artifacts off the upstreams, no
+    /// digest): keep it for a person (the dead-letter queue).
+    Refused(String),
+    /// The scan failed and its claim was released; the waiting install
+    /// asks again, so this request is done.
+    Failed(String),
+    /// The status table could not be read: the same request may succeed
+    /// later, so hand it back.
+    Unavailable(String),
 }
 
 /// Scans requests from other machines.
@@ -69,7 +72,7 @@ impl RemoteScans {
         // worth reporting before any AWS call.
         let repo = crate::backend::worker_repo(settings, client.clone()).await?;
         let store = crate::backend::store(settings).await?;
-        let upstreams = crate::server::discover(settings).await;
+        let upstreams = super::upstreams::discover(settings).await;
         let mut origins = super::origins::origins_of(
             [
                 settings.pypi.index_url.as_deref(),
@@ -108,10 +111,7 @@ impl RemoteScans {
         for a in &request.artifacts {
             if let Err(message) = super::origins::check_artifact(a, &self.artifact_origins) {
                 tracing::error!(package = %request.id, error = %message, "refusing a scan request");
-                return Outcome::Failed {
-                    message,
-                    retry: false,
-                };
+                return Outcome::Refused(message);
             }
         }
         match self.still_wanted(request).await {
@@ -119,10 +119,7 @@ impl RemoteScans {
             Ok(false) => return Outcome::Stale,
             Err(message) => {
                 tracing::warn!(package = %request.id, error = %message, "cannot read the status table");
-                return Outcome::Failed {
-                    message,
-                    retry: true,
-                };
+                return Outcome::Unavailable(message);
             }
         }
         match self.worker.scan(request).await {
@@ -134,10 +131,7 @@ impl RemoteScans {
             Err(e) => {
                 // The claim was released; the waiting install claims and asks again.
                 tracing::warn!(package = %request.id, error = %e, "scan failed");
-                Outcome::Failed {
-                    message: e.to_string(),
-                    retry: false,
-                }
+                Outcome::Failed(e.to_string())
             }
         }
     }

@@ -178,19 +178,14 @@ impl SqsWorker {
                 self.stats.stale.fetch_add(1, Ordering::Relaxed);
                 self.delete(&receipt).await;
             }
-            // A refused request stays for the DLQ; a transient failure comes back.
-            Outcome::Failed { retry: true, .. } => {
+            Outcome::Failed(_) => {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                self.delete(&receipt).await;
             }
-            Outcome::Failed {
-                retry: false,
-                message,
-            } => {
+            // Left alone: a refused request ends in the DLQ for a person;
+            // an unavailable table is retried when the message returns.
+            Outcome::Refused(_) | Outcome::Unavailable(_) => {
                 self.stats.failed.fetch_add(1, Ordering::Relaxed);
-                if !message.contains("configured upstream") && !message.contains("digest") {
-                    // A failed scan released its claim; the install asks again.
-                    self.delete(&receipt).await;
-                }
             }
         }
     }

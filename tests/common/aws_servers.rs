@@ -26,8 +26,7 @@ use aws_sdk_dynamodb::types::{
 use secpip::config::AwsSettings;
 use tempfile::TempDir;
 
-use super::team_servers::{cache_root, free_port, install_once, Server};
-use super::Running;
+use super::team_servers::{cache_root, free_port, install_once, npm_folder, pip_venv, Server};
 
 /// The dynalite version installed (runs on Node 20).
 pub const DYNALITE_VERSION: &str = "4.0.0";
@@ -91,23 +90,15 @@ fn dynalite_home() -> &'static Path {
     HOME.get_or_init(|| {
         let dir = cache_root().join(format!("dynalite-{DYNALITE_VERSION}"));
         install_once(dir, |dir| {
-            let package = serde_json::json!({
-                "name": "secpip-test-dynalite",
-                "private": true,
-                "dependencies": { "dynalite": DYNALITE_VERSION },
-            });
-            std::fs::write(dir.join("package.json"), package.to_string())
-                .expect("write the dynalite package.json");
-            let mut npm = Command::new("npm");
-            npm.args(["install", "--no-audit", "--no-fund", "--ignore-scripts"])
-                .args(["--no-update-notifier", "--loglevel=error"])
-                .current_dir(dir);
-            let installed = Running::spawn(&mut npm).wait(INSTALL_TIMEOUT);
-            assert!(
-                installed.status.success(),
-                "installing dynalite\n{}",
-                installed.describe()
-            );
+            npm_folder(
+                dir,
+                serde_json::json!({
+                    "name": "secpip-test-dynalite",
+                    "private": true,
+                    "dependencies": { "dynalite": DYNALITE_VERSION },
+                }),
+                "dynalite",
+            )
         })
     })
 }
@@ -118,25 +109,7 @@ fn moto_home() -> &'static Path {
     HOME.get_or_init(|| {
         let dir = cache_root().join(format!("moto-{MOTO_VERSION}"));
         install_once(dir, |dir| {
-            let venv = dir.join("venv");
-            let made = super::run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-            assert!(
-                made.status.success(),
-                "python3 -m venv\n{}",
-                made.describe()
-            );
-            let mut pip = Command::new(venv.join("bin").join("python"));
-            pip.args(["-m", "pip", "install", "--no-input", "--only-binary=:all:"])
-                .args(["--disable-pip-version-check", "--no-cache-dir"])
-                .arg(format!("moto[server]=={MOTO_VERSION}"))
-                .env_remove("PIP_FIND_LINKS")
-                .env_remove("PIP_NO_INDEX");
-            let installed = Running::spawn(&mut pip).wait(INSTALL_TIMEOUT);
-            assert!(
-                installed.status.success(),
-                "installing moto\n{}",
-                installed.describe()
-            );
+            pip_venv(dir, &[&format!("moto[server]=={MOTO_VERSION}")], "moto")
         })
     })
 }

@@ -11,7 +11,7 @@
 //! servers.
 #![allow(dead_code)]
 
-use super::team_servers::{cache_root, install_once};
+use super::team_servers::{cache_root, install_once, pip_venv};
 use super::{run, Ran};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -90,28 +90,6 @@ fn fetch_schema(dir: &Path) {
     let _ = std::fs::remove_dir_all(project);
 }
 
-fn install_validator(dir: &Path) {
-    let venv = dir.join("venv");
-    let made = run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    assert!(
-        made.status.success(),
-        "python3 -m venv\n{}",
-        made.describe()
-    );
-    let mut pip = Command::new(venv.join("bin").join("python"));
-    pip.args(["-m", "pip", "install", "--no-input", "--only-binary=:all:"])
-        .args(["--disable-pip-version-check", "--no-cache-dir"])
-        .args(VALIDATOR_PINS)
-        .env_remove("PIP_FIND_LINKS")
-        .env_remove("PIP_NO_INDEX");
-    let installed = run(&mut pip);
-    assert!(
-        installed.status.success(),
-        "installing jsonschema\n{}",
-        installed.describe()
-    );
-}
-
 /// `<cache>/sarif-schema-<crate version>-py<hash of python3>`: the schema
 /// file and a venv with the validator.
 fn home() -> &'static Path {
@@ -127,7 +105,7 @@ fn home() -> &'static Path {
         let dir = cache_root().join(format!("sarif-schema-{SCHEMA_CRATE_VERSION}-py{python}"));
         install_once(dir, |dir| {
             fetch_schema(dir);
-            install_validator(dir);
+            pip_venv(dir, VALIDATOR_PINS, "jsonschema");
         })
     })
 }

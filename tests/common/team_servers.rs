@@ -129,27 +129,7 @@ fn pypiserver_home() -> &'static Path {
         );
         let python = &hex::encode(Sha1::digest(probe.stdout.as_bytes()))[..10];
         let dir = cache_root().join(format!("pypiserver-2.4.2-py{python}"));
-        install_once(dir, |dir| {
-            let venv = dir.join("venv");
-            let made = run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-            assert!(
-                made.status.success(),
-                "python3 -m venv\n{}",
-                made.describe()
-            );
-            let mut pip = Command::new(venv.join("bin").join("python"));
-            pip.args(["-m", "pip", "install", "--no-input", "--only-binary=:all:"])
-                .args(["--disable-pip-version-check", "--no-cache-dir"])
-                .args(PYPISERVER_PINS)
-                .env_remove("PIP_FIND_LINKS")
-                .env_remove("PIP_NO_INDEX");
-            let installed = super::Running::spawn(&mut pip).wait(INSTALL_TIMEOUT);
-            assert!(
-                installed.status.success(),
-                "installing pypiserver\n{}",
-                installed.describe()
-            );
-        })
+        install_once(dir, |dir| pip_venv(dir, PYPISERVER_PINS, "pypiserver"))
     })
 }
 
@@ -159,26 +139,60 @@ fn verdaccio_home() -> &'static Path {
     HOME.get_or_init(|| {
         let dir = cache_root().join(format!("verdaccio-{VERDACCIO_VERSION}"));
         install_once(dir, |dir| {
-            let package = serde_json::json!({
-                "name": "secpip-test-verdaccio",
-                "private": true,
-                "dependencies": { "verdaccio": VERDACCIO_VERSION },
-                "overrides": { "node-fetch": "2.7.0" },
-            });
-            std::fs::write(dir.join("package.json"), package.to_string())
-                .expect("write the verdaccio package.json");
-            let mut npm = Command::new("npm");
-            npm.args(["install", "--no-audit", "--no-fund", "--ignore-scripts"])
-                .args(["--no-update-notifier", "--loglevel=error"])
-                .current_dir(dir);
-            let installed = super::Running::spawn(&mut npm).wait(INSTALL_TIMEOUT);
-            assert!(
-                installed.status.success(),
-                "installing verdaccio\n{}",
-                installed.describe()
-            );
+            npm_folder(
+                dir,
+                serde_json::json!({
+                    "name": "secpip-test-verdaccio",
+                    "private": true,
+                    "dependencies": { "verdaccio": VERDACCIO_VERSION },
+                    "overrides": { "node-fetch": "2.7.0" },
+                }),
+                "verdaccio",
+            )
         })
     })
+}
+
+/// Makes `<dir>/venv` and pip-installs `pins` into it (wheels only, the
+/// machine's index, no `PIP_FIND_LINKS`/`PIP_NO_INDEX`); `what` names it
+/// in the failure message.
+pub fn pip_venv(dir: &Path, pins: &[&str], what: &str) {
+    let venv = dir.join("venv");
+    let made = run(Command::new("python3").arg("-m").arg("venv").arg(&venv));
+    assert!(
+        made.status.success(),
+        "python3 -m venv\n{}",
+        made.describe()
+    );
+    let mut pip = Command::new(venv.join("bin").join("python"));
+    pip.args(["-m", "pip", "install", "--no-input", "--only-binary=:all:"])
+        .args(["--disable-pip-version-check", "--no-cache-dir"])
+        .args(pins)
+        .env_remove("PIP_FIND_LINKS")
+        .env_remove("PIP_NO_INDEX");
+    let installed = super::Running::spawn(&mut pip).wait(INSTALL_TIMEOUT);
+    assert!(
+        installed.status.success(),
+        "installing {what}\n{}",
+        installed.describe()
+    );
+}
+
+/// Writes `package` as `<dir>/package.json` and runs `npm install` there
+/// (no scripts, no audit); `what` names it in the failure message.
+pub fn npm_folder(dir: &Path, package: serde_json::Value, what: &str) {
+    std::fs::write(dir.join("package.json"), package.to_string())
+        .unwrap_or_else(|e| panic!("write the {what} package.json: {e}"));
+    let mut npm = Command::new("npm");
+    npm.args(["install", "--no-audit", "--no-fund", "--ignore-scripts"])
+        .args(["--no-update-notifier", "--loglevel=error"])
+        .current_dir(dir);
+    let installed = super::Running::spawn(&mut npm).wait(INSTALL_TIMEOUT);
+    assert!(
+        installed.status.success(),
+        "installing {what}\n{}",
+        installed.describe()
+    );
 }
 
 /// A free port on `127.0.0.1` (free when asked; the server binds it next).

@@ -34,7 +34,7 @@ mod item;
 use super::{Claim, PolicyEntry, Record, Status, StatusStore, StoreError};
 use crate::config::AwsSettings;
 use crate::ecosystem::{Ecosystem, PackageId};
-use crate::verdict::{Finding, Risk, Verdict};
+use crate::verdict::{Finding, Verdict};
 use aws_sdk_dynamodb::Client;
 use expr::{names_in, verdict_update, Update, OURS};
 use item::{key_of, n, s, Item};
@@ -304,11 +304,7 @@ impl StatusStore for DynamoStore {
     ) -> Result<usize, StoreError> {
         const DOING: &str = "recording a decision";
         let reasons = serde_json::to_string(&vec![finding]).unwrap_or_else(|_| "[]".into());
-        let risk = if status == Status::Block {
-            Risk::Red
-        } else {
-            Risk::Green
-        };
+        let risk = super::decision_risk(status);
         let mut changed = 0;
         for rec in self.rows_of(DOING, ecosystem, name, version).await? {
             let now = super::now_ms();
