@@ -7,7 +7,9 @@
 //! ten two edits are still a deliberate look-alike.
 
 use super::index::{noise, without_noise};
-use super::names::{is_separator, keyboard_neighbours, letter_set, look_alike_chars, Query};
+use super::names::{
+    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
+};
 use super::{Found, Kind};
 use crate::ecosystem::Ecosystem;
 
@@ -286,6 +288,8 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
         (Kind::LookAlike, format!("look-alike character {pair}"))
     } else if keyboard_neighbours(got, was) {
         (Kind::Keyboard, format!("keyboard slip: {pair}"))
+    } else if is_vowel(got) && is_vowel(was) {
+        (Kind::Vowel, format!("one vowel for another: {pair}"))
     } else {
         (Kind::Changed, format!("one character changed: {pair}"))
     }

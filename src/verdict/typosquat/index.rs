@@ -11,7 +11,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{self, letter_set, skeleton, split_scope, split_version, word_set};
+use super::names::{
+    self, collapse_runs, letter_set, skeleton, split_scope, split_version, word_set,
+};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::{compact, PopularIndex};
 
@@ -65,6 +67,8 @@ pub struct SimilarityIndex {
     by_skeleton: Table,
     /// [`word_set`] of the lowercased name (unscoped names only).
     by_words: Table,
+    /// [`collapse_runs`] of the compact name (unscoped names only).
+    by_runs: Table,
     /// Compact name without its trailing version number.
     by_version_base: Table,
     /// Compact name with one noise word (`python-`, `-js`, …) removed.
@@ -102,6 +106,7 @@ impl SimilarityIndex {
                 if let Some(words) = word_set(&lower) {
                     push(&mut index.by_words, words, at);
                 }
+                push(&mut index.by_runs, collapse_runs(&whole), at);
                 let (base, version) = split_version(&whole);
                 if !version.is_empty() && !base.is_empty() {
                     push(&mut index.by_version_base, base.to_owned(), at);
@@ -157,6 +162,11 @@ impl SimilarityIndex {
     /// Popular names made of the same words as `key` ([`word_set`]).
     pub(super) fn words(&self, key: &str) -> &[u32] {
         lookup(&self.by_words, key)
+    }
+
+    /// Unscoped popular names whose [`collapse_runs`] form is `key`.
+    pub(super) fn runs(&self, key: &str) -> &[u32] {
+        lookup(&self.by_runs, key)
     }
 
     /// Popular names that are `key` plus a version number.

@@ -94,6 +94,9 @@ pub enum Kind {
     Plural,
     /// One character replaced by a keyboard neighbour.
     Keyboard,
+    /// One vowel replaced by another, a misspelling by ear
+    /// (`tensorflaw`).
+    Vowel,
     /// One character replaced.
     Changed,
     /// Two edits, in a long name.
@@ -116,6 +119,18 @@ impl Kind {
         matches!(self, Kind::Swap | Kind::Repeated)
     }
 
+    /// Games that leave a PyPI name the same to a reader *and* to pip's
+    /// resolver in all but placement (`setup-tools`, `awsencryptionsdkcli`,
+    /// `python-boto3-stubs`): a long PyPI name that plays one is no
+    /// independent project by chance, so it counts against the whole
+    /// popular list ([`LONG_NAME`]). npm keeps the ordinary reach: there
+    /// separators and `-js`/`node-` words do tell real packages apart
+    /// (`html-encode`/`htmlencode`, `mixpanel-node`), measured in
+    /// `docs/typosquat.md`.
+    pub fn same_name_on_pypi(self) -> bool {
+        matches!(self, Kind::Separators | Kind::LookAlike | Kind::Affix)
+    }
+
     /// Edits that are not typical slips of the hand (an arbitrary
     /// character replaced or added, two edits): by chance, many real names
     /// are that close to *some* popular name, so they count only against
@@ -129,6 +144,7 @@ impl Kind {
         match self {
             Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
             Kind::Swap | Kind::Omitted | Kind::Repeated | Kind::Keyboard => 85,
+            Kind::Vowel => 80,
             Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
             Kind::Affix | Kind::Version => 70,
             Kind::TwoEdits => 60,
@@ -162,7 +178,9 @@ pub struct TyposquatConfig {
     /// name under six characters, must rank this high (default 500).
     pub weak_max_target_rank: u32,
     /// Swapped or doubled letters ([`Kind::reaches_far`]) in a name of at
-    /// least [`LONG_SLIP`] characters are strong evidence and reach further
+    /// least [`LONG_SLIP`] characters, and on PyPI separator, look-alike
+    /// and noise-word games in a name of at least [`LONG_NAME`]
+    /// ([`Kind::same_name_on_pypi`]), are strong evidence and reach further
     /// down the list than other games: targets may rank this high (default
     /// 15000, the whole list).
     pub slip_max_target_rank: u32,
@@ -207,6 +225,11 @@ pub struct Hints<'a> {
     /// on one of them loses [`SAME_OWNER_PENALTY`] points.
     pub same_owner: &'a [String],
 }
+
+/// Shortest PyPI name (compact) whose [`Kind::same_name_on_pypi`] games
+/// reach [`TyposquatConfig::slip_max_target_rank`]; measured: from eight
+/// characters on, `pyprintr` is flagged for `python-printr`.
+pub const LONG_NAME: usize = 10;
 
 /// Shortest name (compact) whose slips reach [`TyposquatConfig::slip_max_target_rank`].
 pub const LONG_SLIP: usize = 7;
@@ -286,6 +309,7 @@ pub fn check_with_hints(
     rules::separators_and_case(&query, &mut found);
     rules::look_alikes(&query, &mut found);
     rules::scope_games(&query, &mut found);
+    rules::repeated_letters(&query, &mut found);
     rules::reordered_words(&query, &mut found);
     rules::affixes(ecosystem, &query, &mut found);
     rules::version_digits(&query, &mut found);
@@ -348,7 +372,12 @@ impl<'a> Found<'a> {
         let Some((target, _, rank, downloads)) = self.popular.entry(position as usize) else {
             return;
         };
-        let reach = if kind.reaches_far() && self.query.compact.len() >= LONG_SLIP {
+        let len = self.query.compact.len();
+        let far = (kind.reaches_far() && len >= LONG_SLIP)
+            || (self.popular.ecosystem() == Ecosystem::Pypi
+                && kind.same_name_on_pypi()
+                && len >= LONG_NAME);
+        let reach = if far {
             self.slip_max_rank()
         } else {
             self.cfg.max_target_rank

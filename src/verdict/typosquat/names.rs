@@ -71,6 +71,27 @@ pub(super) fn word_set(name: &str) -> Option<String> {
     Some(all.join(" "))
 }
 
+/// A compact name with every run of one character cut to one: `numpy`
+/// for `numpyyyy`, `requests` for `requestsss`, `pilow` for `pillow`.
+/// Equal forms differ only in how often letters are typed in a row.
+pub(super) fn collapse_runs(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len());
+    let mut last = None;
+    for c in compact.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// Whether `byte` is a vowel: misspellings by ear swap one for another
+/// (`tensorflaw`, `event-streem`, `djanga`).
+pub(super) fn is_vowel(byte: u8) -> bool {
+    matches!(byte, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
 /// A compact name with look-alike glyphs folded onto one: `rn` → `m`,
 /// `vv` → `w`, `1`/`i`/`!`/`|` → `l`, `0` → `o`. Equal for `rnatpl0tlib`
 /// and `matplotlib`.

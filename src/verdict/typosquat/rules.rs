@@ -2,7 +2,7 @@
 //! look-ups of a form of the checked name (see [`super::names`]).
 
 use super::index::{noise, without_noise};
-use super::names::{self, skeleton, split_scope, split_version, word_set, Query};
+use super::names::{self, collapse_runs, skeleton, split_scope, split_version, word_set, Query};
 use super::{Found, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::compact;
@@ -49,6 +49,32 @@ fn swapped(a: &str, b: &str) -> bool {
         x.sort_unstable();
         y.sort_unstable();
         x == y
+    }
+}
+
+/// Letters typed several times over, or doubled letters typed once:
+/// `requestsss`, `numpyyyy`, `flaskkk`. One repetition is also a distance
+/// of one (the distance rule finds it); this catches the runs that a
+/// distance of one or two misses, with one hash look-up.
+pub(super) fn repeated_letters(query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() || query.compact.len() < MIN_BARE_AFFIX_BASE {
+        return;
+    }
+    let key = collapse_runs(&query.compact);
+    for &position in found.similarity().runs(&key) {
+        let Some(target) = found.name_at(position) else {
+            continue;
+        };
+        let target = compact(&target.to_lowercase());
+        if target.len().abs_diff(query.compact.len()) < 2 {
+            continue; // Equal, or one letter: the separator and distance rules' case.
+        }
+        let (kind, phrase) = if query.compact.len() > target.len() {
+            (Kind::Repeated, "letters repeated")
+        } else {
+            (Kind::Omitted, "doubled letters typed once")
+        };
+        found.add(position, kind, || phrase.to_owned());
     }
 }
 

@@ -345,6 +345,79 @@ fn swapped_and_doubled_letters_reach_the_whole_list() {
 }
 
 #[test]
+fn letters_typed_several_times_or_doubles_typed_once() {
+    assert_eq!(explain("requestsss", "requests"), "letters repeated");
+    assert_eq!(explain("numpyyyy", "numpy"), "letters repeated");
+    assert_eq!(
+        explain_in(npm(), "expressss", "express"),
+        "letters repeated"
+    );
+    let index = PopularIndex::from_ranked([("requests", 1, None), ("ballooning", 100, None)]);
+    assert_eq!(
+        explain_in(&index, "baloning", "ballooning"),
+        "doubled letters typed once"
+    );
+    // One letter more or less is the distance rule's, with its phrase.
+    assert_eq!(explain("pilow", "pillow"), "omitted character 'l'");
+    // A run of letters is not a new name when nothing else changed.
+    assert!(targets_in(&index, "ballooning").is_empty());
+}
+
+#[test]
+fn one_vowel_for_another() {
+    assert_eq!(
+        explain("tensorflaw", "tensorflow"),
+        "one vowel for another: 'a' for 'o'"
+    );
+    assert_eq!(
+        explain_in(npm(), "event-streem", "event-stream"),
+        "one vowel for another: 'e' for 'a'"
+    );
+    // Beyond the top 500 an arbitrary change does not count, and `y` is
+    // no vowel here: `graphemy` is not `grapheme` misheard.
+    let index = PopularIndex::from_ranked([("requests", 1, None), ("grapheme", 1000, None)]);
+    assert_eq!(
+        explain_in(&index, "graphame", "grapheme"),
+        "one vowel for another: 'a' for 'e'"
+    );
+    assert!(targets_in(&index, "graphemy").is_empty());
+}
+
+#[test]
+fn long_pypi_names_that_read_the_same_reach_the_whole_list() {
+    let rows = || {
+        [
+            ("requests", 1, None),
+            ("aws-encryption-sdk-cli", 12_000, None),
+            ("abc-defgh", 12_000, None),
+        ]
+    };
+    let pypi_index = PopularIndex::from_ranked(rows());
+    assert_eq!(
+        explain_in(&pypi_index, "awsencryptionsdkcli", "aws-encryption-sdk-cli"),
+        "separators changed"
+    );
+    assert_eq!(
+        explain_in(
+            &pypi_index,
+            "aws-encryption-sdk-cli-py",
+            "aws-encryption-sdk-cli"
+        ),
+        "added suffix 'py'"
+    );
+    // Short names keep the ordinary reach...
+    assert!(targets_in(&pypi_index, "abcdefgh").is_empty());
+    // ...and so does npm, where separators tell real packages apart.
+    let npm_index = PopularIndex::from_ranked_for(Ecosystem::Npm, rows());
+    assert!(targets_in(&npm_index, "awsencryptionsdkcli").is_empty());
+    let near = TyposquatConfig {
+        slip_max_target_rank: 5000,
+        ..TyposquatConfig::default()
+    };
+    assert!(similar_packages_with("awsencryptionsdkcli", &pypi_index, &near).is_empty());
+}
+
+#[test]
 fn results_sorted_by_score_then_rank_and_cut() {
     let index = PopularIndex::from_ranked([
         ("abcde", 5, None),
