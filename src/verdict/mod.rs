@@ -148,7 +148,14 @@ fn list_verdict(id: &PackageId, ctx: &Context<'_>) -> Option<Verdict> {
 }
 
 /// Rules that need nothing but the name: dependency confusion and look-alikes.
-fn name_findings(id: &PackageId, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Similar>) {
+/// `downloads` (last month, when the registry said) lets a look-alike that
+/// is itself well used stand: its target must be
+/// [`typosquat::TyposquatConfig::min_popularity_ratio`] times busier.
+fn name_findings(
+    id: &PackageId,
+    ctx: &Context<'_>,
+    downloads: Option<u64>,
+) -> (Vec<Finding>, Vec<Similar>) {
     let policy = ctx.policy;
     let mut findings = Vec::new();
     let internal: Vec<String> = match id.ecosystem {
@@ -165,7 +172,20 @@ fn name_findings(id: &PackageId, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Simila
         &internal,
         policy.weight(codes::DEPENDENCY_CONFUSION),
     ));
-    let similar = typosquat::check(id.ecosystem, &id.name, ctx.popular, &policy.typosquat);
+    let hints = typosquat::Hints {
+        downloads,
+        ..typosquat::Hints::default()
+    };
+    let similar: Vec<Similar> = typosquat::check_with_hints(
+        id.ecosystem,
+        &id.name,
+        ctx.popular,
+        &policy.typosquat,
+        &hints,
+    )
+    .into_iter()
+    .map(|found| found.similar)
+    .collect();
     if let Some(top) = similar.first() {
         findings.push(Finding {
             code: codes::TYPOSQUAT.into(),
@@ -205,7 +225,7 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
         return v;
     }
     let policy = ctx.policy;
-    let (mut findings, similar) = name_findings(id, ctx);
+    let (mut findings, similar) = name_findings(id, ctx, facts.downloads.found().copied());
     if let Lookup::Unknown(why) = &facts.metadata {
         let points = match policy.metadata_unavailable {
             FailMode::Block => policy.weight(codes::METADATA_UNAVAILABLE).max(policy.red),
@@ -285,7 +305,7 @@ pub fn name_verdict(id: &PackageId, ctx: &Context<'_>, today: time::Date) -> Ver
     if let Some(v) = list_verdict(id, ctx) {
         return v;
     }
-    let (mut findings, similar) = name_findings(id, ctx);
+    let (mut findings, similar) = name_findings(id, ctx, None);
     waivers::apply(&mut findings, &ctx.policy.waivers, id, today);
     scored(findings, similar, ctx.policy)
 }
@@ -431,6 +451,39 @@ mod tests {
         let v = judge("reqeusts", &f, &Policy::default());
         assert_eq!(v.risk, Risk::Red, "{v:?}");
         assert_eq!(v.similar[0].name, "requests");
+    }
+
+    #[test]
+    fn a_look_alike_with_its_own_users_is_no_typosquat() {
+        // `colorss` vs `colors` (npm): a new copy has no downloads; one
+        // that has a tenth of the target's monthly downloads is a real,
+        // independent package, and the registry's count says so.
+        let popular = PopularIndex::from_ranked_for(
+            Ecosystem::Npm,
+            [("colors", 1475, Some(30_000_000)), ("semver", 1, Some(2_000_000_000))],
+        );
+        let policy = Policy::default();
+        let ctx = Context {
+            policy: &policy,
+            popular: &popular,
+            allow: &[],
+            block: &[],
+        };
+        let id = PackageId::new(Ecosystem::Npm, "colorss", "1.0.0");
+        let with = |downloads: u64| {
+            let f = facts(
+                Lookup::Found(meta(12, NOW - time::Duration::days(300))),
+                Lookup::Found(downloads),
+                Lookup::Found(Some(900)),
+            );
+            verdict(&id, &f, &ctx)
+        };
+        let new = with(12);
+        assert_eq!(new.similar[0].name, "colors", "{new:?}");
+        assert!(new.findings.iter().any(|f| f.code == codes::TYPOSQUAT));
+        let used = with(5_000_000);
+        assert!(used.similar.is_empty(), "{used:?}");
+        assert!(used.findings.iter().all(|f| f.code != codes::TYPOSQUAT));
     }
 
     #[test]
