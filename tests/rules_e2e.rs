@@ -111,6 +111,28 @@ fn internal_name_on_the_public_upstream_is_dependency_confusion() {
 }
 
 #[test]
+fn a_package_whose_summary_says_it_is_a_placeholder_is_blocked_naming_the_one_meant() {
+    // Nothing in the name resembles its target; the summary says it all.
+    let mut placeholder = FixturePackage::healthy("zeta-vision", "8.0.0", &[]);
+    placeholder.summary =
+        "The `zeta-vision` package is a placeholder. Please install omega-detect instead.".into();
+    let upstream = Upstream::start(vec![placeholder]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["install", "zeta-vision"]);
+    ran.assert_code(3);
+    assert!(
+        ran.stderr.contains("did you mean 'omega-detect'?"),
+        "{}",
+        ran.describe()
+    );
+    let row = ctx.expect_row("zeta-vision", "8.0.0");
+    assert_eq!(row["status"], "BLOCK", "{row:#}");
+    assert!(codes(&row).contains(&"placeholder".to_string()), "{row:#}");
+    assert!(!ctx.venv_has("zeta-vision"));
+}
+
+#[test]
 fn expired_secure_verdict_is_checked_again() {
     let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
     let ctx = TestContext::new(&upstream);

@@ -14,6 +14,7 @@ pub mod content;
 pub mod facts;
 pub mod install_code;
 pub mod lists;
+pub mod placeholder;
 pub mod policy;
 pub mod popular;
 pub mod release_age;
@@ -240,6 +241,11 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
     }
     findings.extend(reputation::check(facts, ctx.popular.rank(&id.name), policy));
     if let Lookup::Found(meta) = &facts.metadata {
+        findings.extend(placeholder::check(
+            &id.name,
+            meta.summary.as_deref(),
+            policy.weight(placeholder::CODE),
+        ));
         findings.extend(release_age::check(
             meta,
             id,
@@ -460,7 +466,10 @@ mod tests {
         // independent package, and the registry's count says so.
         let popular = PopularIndex::from_ranked_for(
             Ecosystem::Npm,
-            [("colors", 1475, Some(30_000_000)), ("semver", 1, Some(2_000_000_000))],
+            [
+                ("colors", 1475, Some(30_000_000)),
+                ("semver", 1, Some(2_000_000_000)),
+            ],
         );
         let policy = Policy::default();
         let ctx = Context {
@@ -484,6 +493,28 @@ mod tests {
         let used = with(5_000_000);
         assert!(used.similar.is_empty(), "{used:?}");
         assert!(used.findings.iter().all(|f| f.code != codes::TYPOSQUAT));
+    }
+
+    #[test]
+    fn a_self_declared_placeholder_is_blocked_naming_the_package_meant() {
+        let mut m = meta(3, NOW - time::Duration::days(400));
+        m.summary = Some("Did you mean to install ultralytics?".into());
+        let f = facts(
+            Lookup::Found(m),
+            Lookup::Found(4_000),
+            Lookup::Found(Some(900)),
+        );
+        let v = judge("yolov8", &f, &Policy::default());
+        assert_eq!(v.risk, Risk::Red, "{v:?}");
+        let found = v
+            .findings
+            .iter()
+            .find(|f| f.code == placeholder::CODE)
+            .expect("placeholder finding");
+        assert!(found.reason.contains("did you mean 'ultralytics'?"));
+        let p: policy::RawPolicy = toml::from_str("[weights]\nplaceholder = 0").unwrap();
+        let quiet = judge("yolov8", &f, &p.validate().unwrap());
+        assert_ne!(quiet.risk, Risk::Red, "{quiet:?}");
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub mod codes {
             .chain(super::super::advisories::CODES)
             .chain(super::super::content::CODES)
             .chain(super::super::install_code::CODES)
+            .chain(super::super::placeholder::CODES)
     }
 }
 
