@@ -247,14 +247,39 @@ def variants(name, eco, rng):
     return result
 
 
-def synthetic(ranks, real_names, eco, rng):
+VOWELS = "aeiou"
+
+
+def later_variants(name, rng):
+    """Families added after the first dev set: drawn from their own seeded
+    generator so the rows above stay the same. A letter typed three times
+    (`numpyyy`) and one vowel for another (`tensorflaw`). Not inside an
+    npm scope: only the scope's owner can publish there."""
+    if name.startswith("@"):
+        return []
+    bare, prefix = name, ""
+    out = {}
+    letters = [i for i, c in enumerate(bare) if c.isalpha()]
+    if len(bare) >= 4 and letters:
+        i = rng.choice(letters)
+        out["repeated-run"] = prefix + bare[: i + 1] + bare[i] * 2 + bare[i + 1 :]
+    vowels = [i for i, c in enumerate(bare) if c in VOWELS]
+    if len(bare) >= 5 and vowels:
+        i = rng.choice(vowels)
+        other = rng.choice([v for v in VOWELS if v != bare[i]])
+        out["vowel-swap"] = prefix + bare[:i] + other + bare[i + 1 :]
+    return sorted(out.items())
+
+
+def synthetic(ranks, real_names, eco, rng, later_rng):
     top = sorted((n for n in ranks if ranks[n] <= SYNTHETIC_TARGETS), key=ranks.get)
     rows = []
-    for target in top:
-        for family, variant in variants(target, eco, rng):
-            if variant == target or variant in real_names or variant in ranks:
-                continue
-            rows.append((variant, target, ranks[target], family))
+    for generate in (lambda t: variants(t, eco, rng), lambda t: later_variants(t, later_rng)):
+        for target in top:
+            for family, variant in generate(target):
+                if variant == target or variant in real_names or variant in ranks:
+                    continue
+                rows.append((variant, target, ranks[target], family))
     return rows
 
 
@@ -292,7 +317,8 @@ def main(argv=None):
               [(n,) for n in sample])
         write(os.path.join(args.out, eco + "-synthetic.tsv"),
               ["name", "target", "target_rank", "family"],
-              synthetic(ranks, real, eco, rng))
+              synthetic(ranks, real, eco, rng,
+                        random.Random("%s-later-%d" % (eco, args.seed))))
     return 0
 
 
