@@ -74,8 +74,21 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
         if len.abs_diff(target_len) > limit {
             continue;
         }
+        // Beyond the ordinary reach only a swap (same length) or a doubled
+        // letter (one longer) counts, and both keep the letter set: the
+        // other lengths stop at the ordinary reach, and a different letter
+        // set is skipped before any distance (the worst case's hot loop).
+        let far_shape = target_len == len || target_len + 1 == len;
+        let bucket_max = if far_shape {
+            max_rank
+        } else {
+            found.max_rank()
+        };
         let bucket = found.similarity().bucket(target_len);
-        for candidate in bucket.iter().take_while(|c| c.rank <= max_rank) {
+        for candidate in bucket.iter().take_while(|c| c.rank <= bucket_max) {
+            if candidate.rank > found.max_rank() && candidate.letters != letters {
+                continue;
+            }
             if (letters ^ candidate.letters).count_ones() as usize > 2 * limit {
                 continue;
             }
