@@ -101,6 +101,36 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// How long one store operation waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// WAL mode, the tables, and migrations; the schema part in one write
+/// transaction taken up front (`BEGIN IMMEDIATE`), so it waits for a
+/// concurrent set-up instead of deadlocking with it.
+fn set_up(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let done = conn.execute_batch(SCHEMA).and_then(|()| migrate(conn));
+    match done {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            // The error is the one to report; a failed rollback leaves
+            // nothing behind, since the connection is dropped with it.
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Whether `e` is SQLite saying another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -112,15 +142,22 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
         let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(30))
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| open_err(e.to_string()))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| open_err(e.to_string()))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| open_err(e.to_string()))?;
-        conn.execute_batch(SCHEMA)
-            .map_err(|e| open_err(e.to_string()))?;
-        migrate(&conn).map_err(|e| open_err(e.to_string()))?;
+        // Several installs may create the store at the same moment. SQLite
+        // answers "database is locked" at once, without waiting, when
+        // waiting could deadlock (two connections both upgrading to a
+        // write lock while setting up), so the set-up is retried whole.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match set_up(&conn) {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(open_err(e.to_string())),
+            }
+        }
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             who: super::whoami(),
@@ -433,6 +470,31 @@ impl StatusStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::verdict::{Decision, Risk, Verdict};
+
+    #[test]
+    fn many_processes_opening_a_new_store_at_once_all_succeed() {
+        // Two `secpip install`s started together both create the store:
+        // switching to WAL and creating the tables take write locks, and
+        // SQLite answers "database is locked" at once (no busy wait) when
+        // waiting could deadlock. Every opener must still get in.
+        for round in 0..30 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("secpip-{round}.db"));
+            let start = std::sync::Arc::new(std::sync::Barrier::new(12));
+            let openers: Vec<_> = (0..12)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        SqliteStore::open(&path).map(|_| ())
+                    })
+                })
+                .collect();
+            for opener in openers {
+                opener.join().unwrap().unwrap();
+            }
+        }
+    }
 
     fn verdict() -> Verdict {
         Verdict {

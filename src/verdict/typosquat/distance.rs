@@ -8,7 +8,7 @@
 
 use super::index::{noise, without_noise};
 use super::names::{
-    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
+    collapse_runs, is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
 };
 use super::{Found, Kind};
 use crate::ecosystem::Ecosystem;
@@ -21,6 +21,13 @@ const SHORT: usize = 5;
 /// Popular names within the tolerated distance of the checked name.
 pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
     scan(query.compact.as_bytes(), &query.lower, None, found);
+    // A slip *and* letters typed over and over (`requstsss`): the runs
+    // rule needs the rest spelt right, so compare the name with its runs
+    // cut, when that removes two letters or more; only slips count.
+    let runs = collapse_runs(&query.compact);
+    if runs.len() + 2 <= query.compact.len() && runs.len() >= SHORT {
+        scan(runs.as_bytes(), &runs, Some("letters repeated"), found);
+    }
 }
 
 /// A slip of the hand on a popular name *and* a word added around it:
@@ -48,15 +55,16 @@ pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &m
     }
     for (base, how) in bases {
         if base.len() >= SHORT {
-            scan(base.as_bytes(), &base, Some(&how), found);
+            scan(base.as_bytes(), &base, Some(&format!("added {how}")), found);
         }
     }
 }
 
 /// The distance scan of `name` (a compact form) over the length buckets.
-/// With `added`, the word that was removed to get `name`: then only slips
-/// count, and the transformation says what was added.
-fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
+/// With `also`, the other game undone to get `name` ("added 'py'",
+/// "letters repeated"): then only slips count, and the transformation
+/// says it too.
+fn scan(name: &[u8], lower: &str, also: Option<&str>, found: &mut Found<'_>) {
     let len = name.len();
     let reach = found.reach(len);
     if reach == 0 {
@@ -112,7 +120,7 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
             {
                 continue; // Beyond the ordinary reach only plain slips count.
             }
-            if added.is_some() && (!slip || candidate.stripped || distance > 1) {
+            if also.is_some() && (!slip || candidate.stripped || distance > 1) {
                 continue;
             }
             if !candidate.stripped && !slip && !typo_not_family(lower, &full.to_lowercase(), found)
@@ -135,8 +143,8 @@ fn scan(name: &[u8], lower: &str, added: Option<&str>, found: &mut Found<'_>) {
             if candidate.stripped {
                 phrase.push_str(", and a word dropped");
             }
-            if let Some(how) = added {
-                phrase.push_str(&format!(", and added {how}"));
+            if let Some(how) = also {
+                phrase.push_str(&format!(", and {how}"));
             }
             found.add(candidate.position, kind, || phrase);
         }

@@ -357,6 +357,15 @@ fn letters_typed_several_times_or_doubles_typed_once() {
         explain_in(&index, "baloning", "ballooning"),
         "doubled letters typed once"
     );
+    // A slip as well as the runs: the runs are cut, then the slip found.
+    assert_eq!(
+        explain("requstsss", "requests"),
+        "omitted character 'e', and letters repeated"
+    );
+    assert_eq!(
+        explain("reqeustsss", "requests"),
+        "swapped adjacent characters, and letters repeated"
+    );
     // One letter more or less is the distance rule's, with its phrase.
     assert_eq!(explain("pilow", "pillow"), "omitted character 'l'");
     // A run of letters is not a new name when nothing else changed.
