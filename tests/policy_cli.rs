@@ -408,6 +408,43 @@ fn offline_batch_check_screens_a_list_without_network() {
     assert_eq!(out.status.code(), Some(3));
 }
 
+#[test]
+fn offline_batch_check_stops_quietly_when_the_reader_goes_away() {
+    // `secpip check - < names | head -1`: the reader closes the pipe after
+    // the first line; secpip must stop without a panic or a backtrace.
+    use std::io::{BufRead, BufReader, Write};
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let mut child = ctx
+        .secpip(&["check", "--offline", "--json", "--platform", "pypi", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let names: String = (0..20_000)
+        .map(|i| format!("sturdy-widget-{i}\n"))
+        .collect();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(names.as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("sturdy-widget-0"), "{first}");
+    // The read end is dropped here: later writes hit a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 /// Runs `check --offline --format F -` on `names` and parses stdout.
 fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>, Value) {
     use std::io::Write;

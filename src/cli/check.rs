@@ -214,7 +214,10 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
                 Err(e) => {
                     invalid = true;
                     if checker.settings.output.json {
-                        println!("{}", serde_json::json!({"input": input, "platform": eco.as_str(), "error": e}));
+                        let line = serde_json::json!({"input": input, "platform": eco.as_str(), "error": e});
+                        if !emit(&format!("{line}\n")) {
+                            return Ok(0);
+                        }
                     } else {
                         eprintln!("secpip: {input:?}: {e}");
                     }
@@ -225,10 +228,15 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
             blocked |= v.decision == Decision::Block;
             if document {
                 reported.push(crate::report::Reported::from_verdict(&id, &v));
-            } else if checker.settings.output.json || args.format == Some(crate::report::Format::Json) {
-                println!("{}", json::package_check(&id, version.is_some(), &v, &checker.settings.policy));
             } else {
-                print!("{}", human::verdict(&id, &v));
+                let text = if checker.settings.output.json || args.format == Some(crate::report::Format::Json) {
+                    format!("{}\n", json::package_check(&id, version.is_some(), &v, &checker.settings.policy))
+                } else {
+                    human::verdict(&id, &v)
+                };
+                if !emit(&text) {
+                    return Ok(0);
+                }
             }
         }
         match args.format {
@@ -313,4 +321,15 @@ fn remote_check(
     } else {
         0
     })
+}
+
+/// Writes `text` to standard output. `false` when it cannot be written,
+/// typically because the reader has gone (`secpip check - < names | head`):
+/// that is no error, so the caller stops quietly instead of panicking.
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }

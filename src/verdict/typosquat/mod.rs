@@ -119,15 +119,17 @@ impl Kind {
         matches!(self, Kind::Swap | Kind::Repeated)
     }
 
-    /// Games that leave a PyPI name the same to a reader *and* to pip's
-    /// resolver in all but placement (`setup-tools`, `awsencryptionsdkcli`,
-    /// `python-boto3-stubs`): a long PyPI name that plays one is no
-    /// independent project by chance, so it counts against the whole
-    /// popular list ([`LONG_NAME`]). npm keeps the ordinary reach: there
-    /// separators and `-js`/`node-` words do tell real packages apart
-    /// (`html-encode`/`htmlencode`, `mixpanel-node`), measured in
-    /// `docs/typosquat.md`.
-    pub fn same_name_on_pypi(self) -> bool {
+    /// Games that leave a name the same to a reader (`setup-tools`,
+    /// `awsencryptionsdkcli`, `discordjs`, `python-boto3-stubs`). On PyPI,
+    /// where pip's PEP 503 ignores separators anyway, a long name that
+    /// plays one is no independent project by chance, so it counts
+    /// against the whole popular list ([`LONG_NAME`]). On npm separators
+    /// and `-js`/`node-` words do tell real packages apart
+    /// (`html-encode`/`htmlencode`, `mixpanel-node`, measured in
+    /// `docs/typosquat.md`), so there they reach that far only when both
+    /// download counts are known and the popularity ratio can tell a
+    /// package with its own users from a copy (online verdicts).
+    pub fn reads_the_same(self) -> bool {
         matches!(self, Kind::Separators | Kind::LookAlike | Kind::Affix)
     }
 
@@ -178,9 +180,10 @@ pub struct TyposquatConfig {
     /// name under six characters, must rank this high (default 500).
     pub weak_max_target_rank: u32,
     /// Swapped or doubled letters ([`Kind::reaches_far`]) in a name of at
-    /// least [`LONG_SLIP`] characters, and on PyPI separator, look-alike
-    /// and noise-word games in a name of at least [`LONG_NAME`]
-    /// ([`Kind::same_name_on_pypi`]), are strong evidence and reach further
+    /// least [`LONG_SLIP`] characters, and separator, look-alike and
+    /// noise-word games ([`Kind::reads_the_same`]) in a PyPI name of at
+    /// least [`LONG_NAME`] or, when both download counts are known, any
+    /// name of at least [`LONG_SLIP`], are strong evidence and reach further
     /// down the list than other games: targets may rank this high (default
     /// 15000, the whole list).
     pub slip_max_target_rank: u32,
@@ -226,7 +229,7 @@ pub struct Hints<'a> {
     pub same_owner: &'a [String],
 }
 
-/// Shortest PyPI name (compact) whose [`Kind::same_name_on_pypi`] games
+/// Shortest PyPI name (compact) whose [`Kind::reads_the_same`] games
 /// reach [`TyposquatConfig::slip_max_target_rank`]; measured: from eight
 /// characters on, `pyprintr` is flagged for `python-printr`.
 pub const LONG_NAME: usize = 10;
@@ -373,10 +376,11 @@ impl<'a> Found<'a> {
             return;
         };
         let len = self.query.compact.len();
+        let measured = downloads.is_some() && self.own_downloads.is_some();
         let far = (kind.reaches_far() && len >= LONG_SLIP)
-            || (self.popular.ecosystem() == Ecosystem::Pypi
-                && kind.same_name_on_pypi()
-                && len >= LONG_NAME);
+            || (kind.reads_the_same()
+                && ((self.popular.ecosystem() == Ecosystem::Pypi && len >= LONG_NAME)
+                    || (measured && len >= LONG_SLIP)));
         let reach = if far {
             self.slip_max_rank()
         } else {

@@ -427,6 +427,55 @@ fn long_pypi_names_that_read_the_same_reach_the_whole_list() {
 }
 
 #[test]
+fn npm_names_that_read_the_same_reach_far_when_downloads_are_known() {
+    let index = PopularIndex::from_ranked_for(
+        Ecosystem::Npm,
+        [
+            ("semver", 1, Some(2_000_000_000)),
+            ("discord.js", 12_524, Some(1_500_000)),
+        ],
+    );
+    let cfg = TyposquatConfig::default();
+    let with = |downloads: Option<u64>| {
+        let hints = Hints {
+            downloads,
+            ..Hints::default()
+        };
+        check_with_hints(Ecosystem::Npm, "discordjs", &index, &cfg, &hints)
+    };
+    // A new copy, online: the registry's count proves the gap.
+    let found = with(Some(10));
+    assert_eq!(found[0].similar.name, "discord.js", "{found:?}");
+    assert_eq!(found[0].kind, Kind::Separators);
+    // A package with its own users stands; offline there is no count, and
+    // npm names that differ by separators are often both real.
+    assert!(with(Some(400_000)).is_empty());
+    assert!(with(None).is_empty());
+    // A short name keeps the ordinary reach even then.
+    let short = PopularIndex::from_ranked_for(
+        Ecosystem::Npm,
+        [
+            ("semver", 1, Some(2_000_000_000)),
+            ("my-sql", 9000, Some(3_000_000)),
+        ],
+    );
+    let hints = Hints {
+        downloads: Some(10),
+        ..Hints::default()
+    };
+    assert!(check_with_hints(Ecosystem::Npm, "mysql", &short, &cfg, &hints).is_empty());
+    let wide = TyposquatConfig {
+        max_target_rank: 10_000,
+        ..cfg.clone()
+    };
+    assert_eq!(
+        check_with_hints(Ecosystem::Npm, "mysql", &short, &wide, &hints).len(),
+        1,
+        "the same shape within the ordinary reach is flagged"
+    );
+}
+
+#[test]
 fn results_sorted_by_score_then_rank_and_cut() {
     let index = PopularIndex::from_ranked([
         ("abcde", 5, None),
