@@ -253,7 +253,7 @@ fn non_registry_specs_and_registry_options_are_refused() {
         vec!["install", "git+https://example.invalid/x.git"],
         vec!["install", "user/repo"],
         vec!["install", "./local"],
-        vec!["install", "Lodash"],
+        vec!["install", "@Lodash/core"],
         vec![
             "install",
             "left-pad",

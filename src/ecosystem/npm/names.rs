@@ -1,5 +1,7 @@
 //! npm package names: lowercase, at most 214 characters, URL-safe, optionally
-//! `@scope/name`. Unlike PyPI, `-`, `.` and `_` are distinct, so names are
+//! `@scope/name`. Unscoped names published before npm required lowercase
+//! keep their capitals (`JSONStream`, `Base64`) and still install, so they
+//! are accepted; scopes never had them. Unlike PyPI, `-`, `.` and `_` are distinct, so names are
 //! compared exactly (no normalization beyond what npm itself requires).
 
 /// The longest name npm accepts.
@@ -24,21 +26,23 @@ pub enum NameError {
     },
 }
 
-fn part_ok(part: &str) -> Result<(), &'static str> {
+/// Checks one part of a name: the scope, or the name proper. `legacy`
+/// allows the capitals of names published before npm required lowercase.
+fn part_ok(part: &str, legacy: bool) -> Result<(), &'static str> {
     if part.is_empty() {
         return Err("empty scope or name");
     }
     if part.starts_with('.') || part.starts_with('_') {
         return Err("names cannot start with `.` or `_`");
     }
-    if part.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err("names are lowercase");
+    if !legacy && part.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err("scopes are lowercase");
     }
     if !part
         .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_' | '~'))
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
     {
-        return Err("names use only a-z, 0-9, `-`, `.`, `_` and `~`");
+        return Err("names use only letters, digits, `-`, `.`, `_` and `~`");
     }
     Ok(())
 }
@@ -60,10 +64,10 @@ pub fn validate_name(name: &str) -> Result<(), NameError> {
             let (scope, pkg) = scoped
                 .split_once('/')
                 .ok_or_else(|| invalid("a scoped name is `@scope/name`"))?;
-            part_ok(scope).map_err(invalid)?;
-            part_ok(pkg).map_err(invalid)?;
+            part_ok(scope, false).map_err(invalid)?;
+            part_ok(pkg, false).map_err(invalid)?;
         }
-        None => part_ok(name).map_err(invalid)?,
+        None => part_ok(name, true).map_err(invalid)?,
     }
     if matches!(name, "node_modules" | "favicon.ico") {
         return Err(invalid("reserved name"));
@@ -86,12 +90,22 @@ mod tests {
 
     #[test]
     fn npm_names() {
-        for ok in ["lodash", "@babel/core", "lodash.merge", "left_pad", "a-b~c"] {
+        // Legacy capitals (`JSONStream`) are real, installable names.
+        for ok in [
+            "lodash",
+            "@babel/core",
+            "lodash.merge",
+            "left_pad",
+            "a-b~c",
+            "JSONStream",
+            "Base64",
+        ] {
             validate_name(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
         for bad in [
             "",
-            "Lodash",
+            "@Babel/core",
+            "@babel/Core",
             "_x",
             ".x",
             "@scope",

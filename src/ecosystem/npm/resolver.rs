@@ -195,6 +195,7 @@ mod tests {
             "lodash@^4",
             "@babel/core@7.1.0",
             "alias@npm:lodash@4",
+            "JSONStream@1.3.5",
         ])
         .unwrap();
         for bad in [
@@ -203,7 +204,7 @@ mod tests {
             "./local",
             "file:../x",
             "x@github:u/r",
-            "Lodash",
+            "@Babel/core",
             "x@https://example.invalid/x.tgz",
         ] {
             assert!(ok(&[bad]).is_err(), "{bad}");
