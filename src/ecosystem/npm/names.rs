@@ -1,8 +1,9 @@
 //! npm package names: lowercase, at most 214 characters, URL-safe, optionally
 //! `@scope/name`. Unscoped names published before npm required lowercase
 //! keep their capitals (`JSONStream`, `Base64`) and still install, so they
-//! are accepted; scopes never had them. Unlike PyPI, `-`, `.` and `_` are distinct, so names are
-//! compared exactly (no normalization beyond what npm itself requires).
+//! are accepted; scoped names never had them. Unlike PyPI, `-`, `.` and `_`
+//! are distinct, so names are compared exactly (no normalization beyond
+//! what npm itself requires).
 
 /// The longest name npm accepts.
 pub const MAX_LEN: usize = 214;
@@ -27,7 +28,8 @@ pub enum NameError {
 }
 
 /// Checks one part of a name: the scope, or the name proper. `legacy`
-/// allows the capitals of names published before npm required lowercase.
+/// allows the capitals of unscoped names published before npm required
+/// lowercase.
 fn part_ok(part: &str, legacy: bool) -> Result<(), &'static str> {
     if part.is_empty() {
         return Err("empty scope or name");
@@ -36,7 +38,7 @@ fn part_ok(part: &str, legacy: bool) -> Result<(), &'static str> {
         return Err("names cannot start with `.` or `_`");
     }
     if !legacy && part.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err("scopes are lowercase");
+        return Err("scoped names are lowercase");
     }
     if !part
         .chars()

@@ -8,7 +8,7 @@
 
 use super::index::{noise, without_noise};
 use super::names::{
-    collapse_runs, is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
+    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
 };
 use super::{Found, Kind};
 use crate::ecosystem::Ecosystem;
@@ -24,9 +24,9 @@ pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
     // A slip *and* letters typed over and over (`requstsss`): the runs
     // rule needs the rest spelt right, so compare the name with its runs
     // cut, when that removes two letters or more; only slips count.
-    let runs = collapse_runs(&query.compact);
+    let runs = &query.runs;
     if runs.len() + 2 <= query.compact.len() && runs.len() >= SHORT {
-        scan(runs.as_bytes(), &runs, Some("letters repeated"), found);
+        scan(runs.as_bytes(), runs, Some("letters repeated"), found);
     }
 }
 

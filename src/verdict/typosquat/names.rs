@@ -22,6 +22,8 @@ pub(super) struct Query {
     pub scope: Option<String>,
     /// [`compact`] of the name without its scope (`@babel/core` → `core`).
     pub compact: String,
+    /// [`collapse_runs`] of `compact`, shared by the runs and distance rules.
+    pub runs: String,
 }
 
 impl Query {
@@ -31,11 +33,13 @@ impl Query {
         let (scope, bare) = split_scope(&lower);
         let scope = scope.map(str::to_owned);
         let compact = compact(bare);
+        let runs = collapse_runs(&compact);
         Query {
             canonical,
             lower,
             scope,
             compact,
+            runs,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! look-ups of a form of the checked name (see [`super::names`]).
 
 use super::index::{noise, without_noise};
-use super::names::{self, collapse_runs, skeleton, split_scope, split_version, word_set, Query};
+use super::names::{self, skeleton, split_scope, split_version, word_set, Query};
 use super::{Found, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::compact;
@@ -60,12 +60,11 @@ pub(super) fn repeated_letters(query: &Query, found: &mut Found<'_>) {
     if query.scope.is_some() || query.compact.len() < MIN_BARE_AFFIX_BASE {
         return;
     }
-    let key = collapse_runs(&query.compact);
-    for &position in found.similarity().runs(&key) {
+    for &position in found.similarity().runs(&query.runs) {
         let Some(target) = found.name_at(position) else {
             continue;
         };
-        let target = compact(&target.to_lowercase());
+        let target = compact(target);
         if target.len().abs_diff(query.compact.len()) < 2 {
             continue; // Equal, or one letter: the separator and distance rules' case.
         }
