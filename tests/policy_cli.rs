@@ -345,13 +345,10 @@ fn offline_batch_check_screens_a_list_without_network() {
     use std::io::Write;
     let upstream = Upstream::start(vec![]);
     let ctx = TestContext::new(&upstream);
-    let mut child = ctx
-        .secpip(&["check", "--offline", "--json", "--platform", "pypi", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(
+        &ctx,
+        &["check", "--offline", "--json", "--platform", "pypi", "-"],
+    );
     child
         .stdin
         .take()
@@ -387,12 +384,10 @@ fn offline_batch_check_screens_a_list_without_network() {
     );
 
     // npm names follow npm's rules and list.
-    let mut child = ctx
-        .secpip(&["check", "--offline", "--json", "--platform", "npm", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(
+        &ctx,
+        &["check", "--offline", "--json", "--platform", "npm", "-"],
+    );
     child
         .stdin
         .take()
@@ -411,19 +406,17 @@ fn offline_batch_check_screens_a_list_without_network() {
 #[test]
 fn offline_batch_check_stops_quietly_when_the_reader_goes_away() {
     // `secpip check - < names | head -1`: the reader closes the pipe after
-    // the first line; secpip must stop without a panic or a backtrace.
+    // the first line; secpip must stop without a panic or a backtrace, and
+    // its exit code still reports the block it wrote (fail closed).
     use std::io::{BufRead, BufReader, Write};
     let upstream = Upstream::start(vec![]);
     let ctx = TestContext::new(&upstream);
-    let mut child = ctx
-        .secpip(&["check", "--offline", "--json", "--platform", "pypi", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let names: String = (0..20_000)
-        .map(|i| format!("sturdy-widget-{i}\n"))
+    let mut child = spawn_piped(
+        &ctx,
+        &["check", "--offline", "--json", "--platform", "pypi", "-"],
+    );
+    let names: String = std::iter::once("reqeusts\n".to_owned())
+        .chain((0..20_000).map(|i| format!("sturdy-widget-{i}\n")))
         .collect();
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
@@ -433,7 +426,10 @@ fn offline_batch_check_stops_quietly_when_the_reader_goes_away() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    assert!(first.contains("sturdy-widget-0"), "{first}");
+    assert!(
+        first.contains("\"reqeusts\"") && first.contains("Red"),
+        "{first}"
+    );
     // The read end is dropped here: later writes hit a closed pipe.
     let out = child.wait_with_output().unwrap();
     feeder.join().unwrap();
@@ -442,14 +438,25 @@ fn offline_batch_check_stops_quietly_when_the_reader_goes_away() {
         !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
         "{stderr}"
     );
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}
+
+/// `secpip ARGS` with standard input, output and error piped.
+fn spawn_piped(ctx: &TestContext, args: &[&str]) -> std::process::Child {
+    ctx.secpip(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// Runs `check --offline --format F -` on `names` and parses stdout.
 fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>, Value) {
     use std::io::Write;
-    let mut child = ctx
-        .secpip(&[
+    let mut child = spawn_piped(
+        ctx,
+        &[
             "check",
             "--offline",
             "--format",
@@ -457,11 +464,8 @@ fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>
             "--manifest",
             "requirements.txt",
             "-",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+    );
     child.stdin.take().unwrap().write_all(names).unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();

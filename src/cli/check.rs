@@ -216,7 +216,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
                     if checker.settings.output.json {
                         let line = serde_json::json!({"input": input, "platform": eco.as_str(), "error": e});
                         if !emit(&format!("{line}\n")) {
-                            return Ok(0);
+                            break;
                         }
                     } else {
                         eprintln!("secpip: {input:?}: {e}");
@@ -235,7 +235,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
                     human::verdict(&id, &v)
                 };
                 if !emit(&text) {
-                    return Ok(0);
+                    break;
                 }
             }
         }
@@ -245,14 +245,12 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
                     Ecosystem::Pypi => "requirements.txt".into(),
                     Ecosystem::Npm => "package.json".into(),
                 });
-                println!("{}", crate::report::sarif::log(&reported, &manifest));
+                emit(&format!("{}\n", crate::report::sarif::log(&reported, &manifest)));
             }
             Some(crate::report::Format::Asff) => {
                 let target = crate::report::asff::AwsTarget::from_env();
-                println!(
-                    "{}",
-                    crate::report::asff::findings(&reported, &target, time::OffsetDateTime::now_utc())
-                );
+                let findings = crate::report::asff::findings(&reported, &target, time::OffsetDateTime::now_utc());
+                emit(&format!("{findings}\n"));
             }
             _ => {}
         }
@@ -325,7 +323,8 @@ fn remote_check(
 
 /// Writes `text` to standard output. `false` when it cannot be written,
 /// typically because the reader has gone (`secpip check - < names | head`):
-/// that is no error, so the caller stops quietly instead of panicking.
+/// that is no error, so the caller stops quietly instead of panicking; the
+/// exit code still reports the verdicts written before (a block stays 3).
 fn emit(text: &str) -> bool {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
