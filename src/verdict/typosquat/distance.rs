@@ -6,7 +6,7 @@
 //! characters nearly every string is one edit from some popular name, at
 //! ten two edits are still a deliberate look-alike.
 
-use super::index::{noise, without_noise};
+use super::index::{noise, without_noise, Candidate};
 use super::names::{
     is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
 };
@@ -70,84 +70,112 @@ fn scan(name: &[u8], lower: &str, also: Option<&str>, found: &mut Found<'_>) {
     if reach == 0 {
         return;
     }
-    let letters = letter_set(&String::from_utf8_lossy(name));
+    let scan = Scan {
+        name,
+        lower,
+        also,
+        letters: letter_set(&String::from_utf8_lossy(name)),
+    };
     // Slips on long names reach further down the list (see `Found::add`).
-    let max_rank = if len >= super::LONG_SLIP {
+    let far_rank = if len >= super::LONG_SLIP {
         found.slip_max_rank()
     } else {
         found.max_rank()
     };
+    let near_rank = found.max_rank();
+    let similarity = found.similarity();
     for target_len in len.saturating_sub(reach)..=len + reach {
         let limit = found.reach(len.min(target_len));
         if len.abs_diff(target_len) > limit {
             continue;
         }
-        // Beyond the ordinary reach only a swap (same length) or a doubled
-        // letter (one longer) counts, and both keep the letter set: the
-        // other lengths stop at the ordinary reach, and a different letter
-        // set is skipped before any distance (the worst case's hot loop).
-        let far_shape = target_len == len || target_len + 1 == len;
-        let bucket_max = if far_shape {
-            max_rank
-        } else {
-            found.max_rank()
-        };
-        let bucket = found.similarity().bucket(target_len);
-        for candidate in bucket.iter().take_while(|c| c.rank <= bucket_max) {
-            if candidate.rank > found.max_rank() && candidate.letters != letters {
-                continue;
-            }
-            if (letters ^ candidate.letters).count_ones() as usize > 2 * limit {
-                continue;
-            }
-            let target = candidate.text.as_bytes();
-            let Some(distance) = osa(name, target, limit) else {
-                continue;
-            };
-            if distance == 0 {
-                continue; // Same compact form: the separator/affix rules' case.
-            }
-            let Some(full) = found.name_at(candidate.position) else {
-                continue;
-            };
-            let (kind, mut phrase) = describe(name, target, distance);
-            if kind == Kind::Version {
-                continue; // `web3`/`web4`: the version rule decides.
-            }
-            let slip = kind.is_slip();
-            if candidate.rank > found.max_rank()
-                && (!kind.reaches_far() || candidate.stripped || distance > 1)
-            {
-                continue; // Beyond the ordinary reach only plain slips count.
-            }
-            if also.is_some() && (!slip || candidate.stripped || distance > 1) {
-                continue;
-            }
-            if !candidate.stripped && !slip && !typo_not_family(lower, &full.to_lowercase(), found)
-            {
-                continue;
-            }
-            // Rarer shapes of error need a more popular target: weak edits,
-            // short names, and slips on the first letter (which a typist
-            // sees best), swaps excepted.
-            let short = len.min(target_len) < SHORT;
-            let at_start = name.first() != target.first() && kind != Kind::Swap;
-            if (kind.is_weak() || short || at_start) && candidate.rank > found.weak_max_rank() {
-                continue;
-            }
-            if kind.is_weak() && name.first() != target.first() {
-                // Misspellings rarely touch the first letter; slips of the
-                // hand (swap, omission, repetition, neighbour key) may.
-                continue;
-            }
-            if candidate.stripped {
-                phrase.push_str(", and a word dropped");
-            }
-            if let Some(how) = also {
-                phrase.push_str(&format!(", and {how}"));
-            }
-            found.add(candidate.position, kind, || phrase);
+        let bucket = similarity.bucket(target_len);
+        for candidate in bucket.iter().take_while(|c| c.rank <= near_rank) {
+            scan.consider(candidate, limit, found);
         }
+        // Beyond the ordinary reach only a swap (same length) or a letter
+        // doubled or a doubled one typed once (one longer or shorter)
+        // counts, and all keep the letter set: only those few names are
+        // read (the worst case's hot loop).
+        if far_rank > near_rank && target_len.abs_diff(len) <= 1 {
+            let far = similarity
+                .same_letters(target_len, scan.letters)
+                .skip_while(|c| c.rank <= near_rank)
+                .take_while(|c| c.rank <= far_rank);
+            for candidate in far {
+                scan.consider(candidate, limit, found);
+            }
+        }
+    }
+}
+
+/// One name being scanned, as [`scan`] compares it with each candidate.
+struct Scan<'a> {
+    /// The compact form compared.
+    name: &'a [u8],
+    /// The lowercased name, for telling a typo from a family member.
+    lower: &'a str,
+    /// The other game undone to get `name`, if any.
+    also: Option<&'a str>,
+    /// [`letter_set`] of `name`.
+    letters: u64,
+}
+
+impl Scan<'_> {
+    /// Records `candidate` when it is within `limit` edits and the kind of
+    /// edit may reach its rank.
+    fn consider(&self, candidate: &Candidate, limit: usize, found: &mut Found<'_>) {
+        let name = self.name;
+        if (self.letters ^ candidate.letters).count_ones() as usize > 2 * limit {
+            return;
+        }
+        let target = candidate.text.as_bytes();
+        let Some(distance) = osa(name, target, limit) else {
+            return;
+        };
+        if distance == 0 {
+            return; // Same compact form: the separator/affix rules' case.
+        }
+        let Some(full) = found.name_at(candidate.position) else {
+            return;
+        };
+        let (kind, mut phrase) = describe(name, target, distance);
+        if kind == Kind::Version {
+            return; // `web3`/`web4`: the version rule decides.
+        }
+        let slip = kind.is_slip();
+        if candidate.rank > found.max_rank()
+            && (!kind.reaches_far() || candidate.stripped || distance > 1)
+        {
+            return; // Beyond the ordinary reach only plain slips count.
+        }
+        if self.also.is_some() && (!slip || candidate.stripped || distance > 1) {
+            return;
+        }
+        if !candidate.stripped && !slip && !typo_not_family(self.lower, &full.to_lowercase(), found)
+        {
+            return;
+        }
+        // Rarer shapes of error need a more popular target: weak edits,
+        // short names, and slips on the first letter (which a typist
+        // sees best), swaps excepted.
+        let short = name.len().min(target.len()) < SHORT;
+        let at_start = name.first() != target.first() && kind != Kind::Swap;
+        if (kind.is_weak() || short || at_start) && candidate.rank > found.weak_max_rank() {
+            return;
+        }
+        if kind.is_weak() && name.first() != target.first() {
+            // Misspellings rarely touch the first letter; slips of the
+            // hand (swap, omission, repetition, neighbour key) may.
+            return;
+        }
+        if candidate.stripped {
+            phrase.push_str(", and a word dropped");
+        }
+        if let Some(how) = self.also {
+            phrase.push_str(&format!(", and {how}"));
+        }
+        found.add(candidate.position, kind, || phrase);
     }
 }
 
@@ -260,7 +288,6 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
         return (Kind::TwoEdits, phrase.to_owned());
     }
     let first = name.iter().zip(target).take_while(|(a, b)| a == b).count();
-    let char_at = |text: &[u8], at: usize| text.get(at).map_or('?', |&b| char::from(b));
     if name.len() == target.len() + 1 {
         let extra = name[first];
         if first == target.len() && extra.is_ascii_digit() {
@@ -269,11 +296,11 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
                 format!("added version number '{}'", char::from(extra)),
             );
         }
-        if first == target.len() && extra == b's' {
-            return (Kind::Plural, "added plural 's'".to_owned());
-        }
         let repeated =
             (first > 0 && name[first - 1] == extra) || name.get(first + 1) == Some(&extra);
+        if first == target.len() && extra == b's' && !repeated {
+            return (Kind::Plural, "added plural 's'".to_owned());
+        }
         return if repeated {
             (
                 Kind::Repeated,
@@ -290,10 +317,20 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
         if first == name.len() && target[first].is_ascii_digit() {
             return (Kind::Version, "dropped the version number".to_owned());
         }
-        return (
-            Kind::Omitted,
-            format!("omitted character '{}'", char_at(target, first)),
-        );
+        let missing = target[first];
+        let doubled =
+            (first > 0 && target[first - 1] == missing) || target.get(first + 1) == Some(&missing);
+        return if doubled {
+            (
+                Kind::Undoubled,
+                format!("doubled letter '{}' typed once", char::from(missing)),
+            )
+        } else {
+            (
+                Kind::Omitted,
+                format!("omitted character '{}'", char::from(missing)),
+            )
+        };
     }
     let swapped = first + 1 < name.len()
         && name[first] == target[first + 1]

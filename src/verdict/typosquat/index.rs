@@ -77,6 +77,11 @@ pub struct SimilarityIndex {
     by_bare: Table,
     /// Unscoped names by compact length in bytes, most popular first.
     buckets: Vec<Vec<Candidate>>,
+    /// Positions in `buckets[len]` by (len, [`letter_set`]), most popular
+    /// first: the far end of the list is read only for games that keep the
+    /// letter set (a swap, a letter doubled or typed once), so those find
+    /// their few candidates without walking a whole bucket.
+    by_letters: HashMap<(usize, u64), Vec<u32>>,
     /// Every word of every popular name (`pytest`, `cov`, `core`, …).
     vocabulary: HashSet<String>,
 }
@@ -135,10 +140,13 @@ impl SimilarityIndex {
         if self.buckets.len() <= len {
             self.buckets.resize_with(len + 1, Vec::new);
         }
+        let letters = letter_set(&text);
+        let at = u32::try_from(self.buckets[len].len()).unwrap_or(u32::MAX);
+        self.by_letters.entry((len, letters)).or_default().push(at);
         self.buckets[len].push(Candidate {
             position,
             rank,
-            letters: letter_set(&text),
+            letters,
             text: text.into_boxed_str(),
             stripped,
         });
@@ -187,6 +195,22 @@ impl SimilarityIndex {
     /// Unscoped popular names of compact length `len`, most popular first.
     pub(super) fn bucket(&self, len: usize) -> &[Candidate] {
         self.buckets.get(len).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The names of [`Self::bucket`] `len` made of exactly the letters
+    /// `letters` ([`letter_set`]), most popular first.
+    pub(super) fn same_letters(
+        &self,
+        len: usize,
+        letters: u64,
+    ) -> impl Iterator<Item = &Candidate> + '_ {
+        let bucket = self.bucket(len);
+        self.by_letters
+            .get(&(len, letters))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |&at| bucket.get(at as usize))
     }
 }
 

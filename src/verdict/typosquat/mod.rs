@@ -88,6 +88,8 @@ pub enum Kind {
     Omitted,
     /// One character typed twice.
     Repeated,
+    /// One letter of a doubled pair typed once (`coffescript`, `pilow`).
+    Undoubled,
     /// One character added.
     Extra,
     /// An `s` added at the end (`taskgroups` for `taskgroup`).
@@ -109,14 +111,18 @@ impl Kind {
     /// A slip of the hand: a character omitted, repeated, or swapped with
     /// its neighbour — what a typist actually does, and rarely a new name.
     pub fn is_slip(self) -> bool {
-        matches!(self, Kind::Omitted | Kind::Swap | Kind::Repeated)
+        matches!(
+            self,
+            Kind::Omitted | Kind::Swap | Kind::Repeated | Kind::Undoubled
+        )
     }
 
-    /// Slips that almost never make a real word by chance (swapped or
-    /// doubled letters), so they count against the whole popular list;
-    /// an omitted letter often does (`colormap`, `purecss`).
+    /// Slips that almost never make a real word by chance (swapped
+    /// letters, a letter doubled or a doubled one typed once), so they
+    /// count against the whole popular list; any other omitted letter
+    /// often does (`colormap`, `purecss`).
     pub fn reaches_far(self) -> bool {
-        matches!(self, Kind::Swap | Kind::Repeated)
+        matches!(self, Kind::Swap | Kind::Repeated | Kind::Undoubled)
     }
 
     /// Games that leave a name the same to a reader (`setup-tools`,
@@ -145,7 +151,7 @@ impl Kind {
     pub fn base_score(self) -> u8 {
         match self {
             Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
-            Kind::Swap | Kind::Omitted | Kind::Repeated | Kind::Keyboard => 85,
+            Kind::Swap | Kind::Omitted | Kind::Repeated | Kind::Undoubled | Kind::Keyboard => 85,
             Kind::Vowel => 80,
             Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
             Kind::Affix | Kind::Version => 70,

@@ -53,6 +53,7 @@ fn swapped_letters() {
 fn repeated_omitted_and_extra_letters() {
     assert_eq!(explain("numpyy", "numpy"), "repeated character 'y'");
     assert_eq!(explain("reqests", "requests"), "omitted character 'u'");
+    assert_eq!(explain("pilow", "pillow"), "doubled letter 'l' typed once");
     assert_eq!(explain("requxests", "requests"), "extra character 'x'");
     assert_eq!(
         explain("cryptograpy", "cryptography"),
@@ -334,6 +335,24 @@ fn swapped_and_doubled_letters_reach_the_whole_list() {
         similar_packages("rnyrarz", &index).is_empty(),
         "an omission does not"
     );
+    // A doubled letter typed once does: it keeps every letter, like a swap.
+    let doubled = PopularIndex::from_ranked([("requests", 1, None), ("coffeescript", 9000, None)]);
+    assert_eq!(
+        explain_in(&doubled, "coffescript", "coffeescript"),
+        "doubled letter 'e' typed once"
+    );
+    assert_eq!(
+        explain_in(&doubled, "cofeescript", "coffeescript"),
+        "doubled letter 'f' typed once"
+    );
+    // A plural `s` is an ordinary-reach game, but a doubled final `s` is
+    // a doubled letter.
+    let plural = PopularIndex::from_ranked([("requests", 1, None), ("rnyrares", 9000, None)]);
+    assert!(similar_packages("rnyrarezs", &index).is_empty());
+    assert_eq!(
+        explain_in(&plural, "rnyraress", "rnyrares"),
+        "repeated character 's'"
+    );
     let near = TyposquatConfig {
         slip_max_target_rank: 5000,
         ..TyposquatConfig::default()
@@ -367,7 +386,8 @@ fn letters_typed_several_times_or_doubles_typed_once() {
         "swapped adjacent characters, and letters repeated"
     );
     // One letter more or less is the distance rule's, with its phrase.
-    assert_eq!(explain("pilow", "pillow"), "omitted character 'l'");
+    assert_eq!(explain("pilow", "pillow"), "doubled letter 'l' typed once");
+    assert_eq!(explain("flassk", "flask"), "repeated character 's'");
     // A run of letters is not a new name when nothing else changed.
     assert!(targets_in(&index, "ballooning").is_empty());
 }
