@@ -74,7 +74,7 @@ pub enum Kind {
     Separators,
     /// Only the case differs (npm: `jsonstream` for `JSONStream`).
     Case,
-    /// Look-alike glyphs (`rn`/`m`, `vv`/`w`, `l`/`1`/`i`, `0`/`o`).
+    /// Look-alike glyphs (`rn`/`m`, `vv`/`w`, `l`/`1`/`i`, `0`/`o`, `q`/`g`).
     LookAlike,
     /// The same words in another order (`dateutil-python`).
     WordOrder,

@@ -97,8 +97,9 @@ pub(super) fn is_vowel(byte: u8) -> bool {
 }
 
 /// A compact name with look-alike glyphs folded onto one: `rn` → `m`,
-/// `vv` → `w`, `1`/`i`/`!`/`|` → `l`, `0` → `o`. Equal for `rnatpl0tlib`
-/// and `matplotlib`.
+/// `vv` → `w`, `1`/`i`/`!`/`|` → `l`, `0` → `o`, `q` → `g` (the same
+/// shape with a different tail, in most fonts). Equal for `rnatpl0tlib`
+/// and `matplotlib`, and for `djanqo` and `django`.
 pub(super) fn skeleton(compact: &str) -> String {
     let bytes = compact.as_bytes();
     let mut out = String::with_capacity(compact.len());
@@ -118,6 +119,7 @@ pub(super) fn skeleton(compact: &str) -> String {
         match bytes[at] {
             b'1' | b'i' | b'!' | b'|' => out.push('l'),
             b'0' => out.push('o'),
+            b'q' => out.push('g'),
             byte if byte.is_ascii() => out.push(char::from(byte)),
             _ => {
                 // Not ASCII: copy the whole character.
@@ -184,6 +186,7 @@ pub(super) fn look_alike_chars(a: u8, b: u8) -> bool {
     let fold = |c: u8| match c {
         b'1' | b'i' | b'!' | b'|' => b'l',
         b'0' => b'o',
+        b'q' => b'g',
         other => other,
     };
     a != b && fold(a) == fold(b)

@@ -37,7 +37,7 @@ pub(super) fn look_alikes(query: &Query, found: &mut Found<'_>) {
             continue; // `dateutli`: a swap, which the distance rule names.
         }
         found.add(position, Kind::LookAlike, || {
-            "look-alike characters (rn/m, vv/w, l/1/i, 0/o)".to_owned()
+            "look-alike characters (rn/m, vv/w, l/1/i, 0/o, q/g)".to_owned()
         });
     }
 }

@@ -170,6 +170,7 @@ fn look_alike_characters() {
         ("b0to3", "boto3"),
         ("vvheel", "wheel"),
         ("rnatpl0tlib", "matplotlib"),
+        ("djanqo", "django"),
     ] {
         assert!(explain(name, target).contains("look-alike"), "{name}");
     }
