@@ -71,7 +71,7 @@ pub(super) fn repeated_letters(query: &Query, found: &mut Found<'_>) {
         let (kind, phrase) = if query.compact.len() > target.len() {
             (Kind::Repeated, "letters repeated")
         } else {
-            (Kind::Omitted, "doubled letters typed once")
+            (Kind::Undoubled, "doubled letters typed once")
         };
         found.add(position, kind, || phrase.to_owned());
     }
