@@ -35,6 +35,7 @@ fn facts() -> Facts {
         advisories: Some(Lookup::Found(Vec::new())),
         artifact_findings: Vec::new(),
         deprecated: None,
+        target_owners: Default::default(),
         now,
     }
 }

@@ -200,6 +200,40 @@ fn typosquat_of_a_popular_npm_package_is_blocked() {
 }
 
 #[test]
+fn a_look_alike_maintained_by_its_targets_maintainers_stands() {
+    // npm's `maintainers` are registry accounts: `lodahs` maintained by
+    // `lodash`'s own maintainer is theirs; by anyone else, a squat.
+    let maintained_by = |name: &str, who: &str| {
+        let mut p = NpmPackage::healthy(name, "4.17.21", &[]);
+        p.maintainers = vec![who.to_string()];
+        p
+    };
+    let n = setup(
+        vec![
+            maintained_by("lodash", "jdd"),
+            maintained_by("lodahs", "jdd"),
+            maintained_by("lodashh", "mallory"),
+        ],
+        "",
+    );
+    let check = |name: &str| {
+        common::run(
+            &mut n
+                .ctx
+                .secpip(&["check", "--platform", "npm", name, "--json"]),
+        )
+    };
+    let ran = check("lodahs");
+    ran.assert_code(0);
+    let v: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["similar_packages"], serde_json::json!([]), "{v:#}");
+    let ran = check("lodashh");
+    ran.assert_code(3);
+    let v: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["similar_packages"][0], "lodash", "{v:#}");
+}
+
+#[test]
 fn integrity_mismatch_is_blocked() {
     let n = setup(vec![NpmPackage::healthy(PAD.0, PAD.1, &[])], "");
     n.registry

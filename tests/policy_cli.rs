@@ -66,6 +66,44 @@ fn check_json_keeps_the_firewall_shape() {
 }
 
 #[test]
+fn a_look_alike_published_by_its_targets_owners_stands() {
+    // The registry's `ownership` names the accounts that may publish: a
+    // look-alike they also own is their own (a defensive copy, a sibling);
+    // the same name by anyone else is a squat.
+    let owned_by = |name: &str, owner: &str| {
+        let mut p = FixturePackage::healthy(name, "2.31.0", &[]);
+        p.owners = vec![owner.to_string()];
+        p
+    };
+    let upstream = Upstream::start(vec![
+        owned_by("requests", "psf-release"),
+        owned_by("reqeusts", "psf-release"),
+        owned_by("requestss", "someone-else"),
+    ]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["check", "reqeusts", "--json"]);
+    ran.assert_code(0);
+    let v: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["similar_packages"], serde_json::json!([]), "{v:#}");
+    assert_eq!(v["risk_level"], "Green", "{v:#}");
+
+    let ran = run(&ctx, &["check", "requestss", "--json"]);
+    ran.assert_code(3);
+    let v: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(v["similar_packages"][0], "requests", "{v:#}");
+    // The target's owners were asked for, by secpip.
+    assert!(
+        upstream
+            .requests()
+            .iter()
+            .any(|r| r.path == "/pypi/requests/json"),
+        "{:?}",
+        upstream.requests()
+    );
+}
+
+#[test]
 fn block_and_allow_are_recorded_and_applied() {
     let upstream = Upstream::start(vec![FixturePackage::healthy("alpha-widget", "2.1.0", &[])]);
     let ctx = TestContext::new(&upstream);

@@ -107,7 +107,14 @@ impl Checker {
             return (id, v);
         };
         let probe = PackageId::new(eco, name, version.unwrap_or(""));
-        let mut facts = gather_facts(client, sources, self.popular.of(eco), &probe).await;
+        let mut facts = gather_facts(
+            client,
+            sources,
+            self.popular.of(eco),
+            &self.settings.policy.typosquat,
+            &probe,
+        )
+        .await;
         let chosen = version
             .map(str::to_string)
             .or_else(|| latest(facts.metadata.found()));
@@ -115,7 +122,14 @@ impl Checker {
         if chosen.is_some() && version.is_none() && eco == Ecosystem::Npm {
             // npm deprecation is per version: fetch it for the latest. PyPI
             // metadata is project-wide, so nothing changes there.
-            facts = gather_facts(client, sources, self.popular.of(eco), &id).await;
+            facts = gather_facts(
+                client,
+                sources,
+                self.popular.of(eco),
+                &self.settings.policy.typosquat,
+                &id,
+            )
+            .await;
         }
         facts.advisories = crate::worker::advisories::lookup(
             client,

@@ -50,6 +50,12 @@ pub struct ProjectMetadata {
     pub urls: BTreeMap<String, String>,
     /// Every release with its files.
     pub releases: BTreeMap<String, Vec<ReleaseFile>>,
+    /// The registry accounts that may publish the project: npm
+    /// `maintainers`, PyPI `ownership` roles (and its organization, as
+    /// `organization:NAME`). The registry vouches for these, unlike the
+    /// author fields a look-alike can copy, so they can tell a sibling
+    /// package by the same people from a squat.
+    pub owners: Vec<String>,
 }
 
 impl ProjectMetadata {
@@ -70,6 +76,22 @@ impl ProjectMetadata {
     /// The GitHub `(owner, repo)` the project links to, if any.
     pub fn github_repo(&self) -> Option<(String, String)> {
         self.urls.values().find_map(|u| parse_github(u))
+    }
+}
+
+impl Facts {
+    /// The popular names this package shares a registry owner with: a
+    /// look-alike published by its target's own people is a sibling
+    /// (`types-foo` by the author of `foo`), not a squat.
+    pub fn same_owner_targets(&self) -> Vec<String> {
+        let Some(own) = self.metadata.found().map(|m| &m.owners) else {
+            return Vec::new();
+        };
+        self.target_owners
+            .iter()
+            .filter(|(_, owners)| owners.iter().any(|owner| own.contains(owner)))
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 }
 
@@ -102,6 +124,10 @@ pub struct Facts {
     pub artifact_findings: Vec<super::Finding>,
     /// The maintainers' deprecation message for this version, if any.
     pub deprecated: Option<String>,
+    /// Registry owners of the popular packages the name resembles, by
+    /// their name in the popular list, for those the registry answered
+    /// ([`ProjectMetadata::owners`]); empty when the name resembles none.
+    pub target_owners: BTreeMap<String, Vec<String>>,
     /// The clock the age rules use (fixed in tests).
     pub now: OffsetDateTime,
 }

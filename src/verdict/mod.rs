@@ -149,13 +149,14 @@ fn list_verdict(id: &PackageId, ctx: &Context<'_>) -> Option<Verdict> {
 }
 
 /// Rules that need nothing but the name: dependency confusion and look-alikes.
-/// `downloads` (last month, when the registry said) lets a look-alike that
-/// is itself well used stand: its target must be
-/// [`typosquat::TyposquatConfig::min_popularity_ratio`] times busier.
+/// `hints` are what the registry said about the package, when asked: its
+/// downloads (a look-alike that is itself well used stands: its target
+/// must be [`typosquat::TyposquatConfig::min_popularity_ratio`] times
+/// busier) and the targets it shares an owner with.
 fn name_findings(
     id: &PackageId,
     ctx: &Context<'_>,
-    downloads: Option<u64>,
+    hints: &typosquat::Hints<'_>,
 ) -> (Vec<Finding>, Vec<Similar>) {
     let policy = ctx.policy;
     let mut findings = Vec::new();
@@ -173,16 +174,12 @@ fn name_findings(
         &internal,
         policy.weight(codes::DEPENDENCY_CONFUSION),
     ));
-    let hints = typosquat::Hints {
-        downloads,
-        ..typosquat::Hints::default()
-    };
     let similar: Vec<Similar> = typosquat::check_with_hints(
         id.ecosystem,
         &id.name,
         ctx.popular,
         &policy.typosquat,
-        &hints,
+        hints,
     )
     .into_iter()
     .map(|found| found.similar)
@@ -226,7 +223,12 @@ pub fn verdict(id: &PackageId, facts: &Facts, ctx: &Context<'_>) -> Verdict {
         return v;
     }
     let policy = ctx.policy;
-    let (mut findings, similar) = name_findings(id, ctx, facts.downloads.found().copied());
+    let same_owner = facts.same_owner_targets();
+    let hints = typosquat::Hints {
+        downloads: facts.downloads.found().copied(),
+        same_owner: &same_owner,
+    };
+    let (mut findings, similar) = name_findings(id, ctx, &hints);
     if let Lookup::Unknown(why) = &facts.metadata {
         let points = match policy.metadata_unavailable {
             FailMode::Block => policy.weight(codes::METADATA_UNAVAILABLE).max(policy.red),
@@ -311,7 +313,7 @@ pub fn name_verdict(id: &PackageId, ctx: &Context<'_>, today: time::Date) -> Ver
     if let Some(v) = list_verdict(id, ctx) {
         return v;
     }
-    let (mut findings, similar) = name_findings(id, ctx, None);
+    let (mut findings, similar) = name_findings(id, ctx, &typosquat::Hints::default());
     waivers::apply(&mut findings, &ctx.policy.waivers, id, today);
     scored(findings, similar, ctx.policy)
 }
@@ -356,6 +358,7 @@ mod tests {
             advisories: None,
             artifact_findings: Vec::new(),
             deprecated: None,
+            target_owners: Default::default(),
             now: NOW,
         }
     }
@@ -457,6 +460,35 @@ mod tests {
         let v = judge("reqeusts", &f, &Policy::default());
         assert_eq!(v.risk, Risk::Red, "{v:?}");
         assert_eq!(v.similar[0].name, "requests");
+    }
+
+    #[test]
+    fn a_look_alike_by_its_targets_own_owners_is_no_typosquat() {
+        // `reqeusts` published by an account that also owns `requests` is
+        // the owners' own defensive copy; by anyone else it is a squat.
+        let with_owners = |own: &[&str], target: &[&str]| {
+            let mut m = meta(12, NOW - time::Duration::days(300));
+            m.owners = own.iter().map(|o| o.to_string()).collect();
+            let mut f = facts(
+                Lookup::Found(m),
+                Lookup::Found(50_000),
+                Lookup::Found(Some(900)),
+            );
+            f.target_owners.insert(
+                "requests".into(),
+                target.iter().map(|o| o.to_string()).collect(),
+            );
+            judge("reqeusts", &f, &Policy::default())
+        };
+        let sibling = with_owners(&["kr", "nateprewitt"], &["nateprewitt", "sigmavirus"]);
+        assert!(sibling.similar.is_empty(), "{sibling:?}");
+        assert!(sibling.findings.iter().all(|f| f.code != codes::TYPOSQUAT));
+        let stranger = with_owners(&["someone"], &["nateprewitt"]);
+        assert_eq!(stranger.similar[0].name, "requests", "{stranger:?}");
+        assert_eq!(stranger.risk, Risk::Red);
+        // Owners unknown on the package's side: the likeness stands.
+        let unknown = with_owners(&[], &["nateprewitt"]);
+        assert_eq!(unknown.similar[0].name, "requests", "{unknown:?}");
     }
 
     #[test]

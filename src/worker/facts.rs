@@ -1,17 +1,28 @@
 //! Gathering what the verdict engine judges a package by: registry
 //! metadata, download counts and repository stars, each of which may be
-//! unknown with the reason why. Sources are asked concurrently.
+//! unknown with the reason why, and the registry owners of the popular
+//! packages its name resembles. Sources are asked concurrently.
+
+use std::collections::BTreeMap;
 
 use super::Sources;
 use crate::ecosystem::{github, npm::packument, pypi::metadata, Ecosystem, PackageId};
 use crate::verdict::facts::{Facts, Lookup, ProjectMetadata};
 use crate::verdict::popular::PopularIndex;
+use crate::verdict::typosquat::{self, TyposquatConfig};
 
-/// Gathers the facts the verdict engine judges `id` by (metadata, downloads, stars).
+/// At most this many resembled popular packages are asked for their
+/// owners: the best matches, which decide the finding.
+const MAX_OWNER_LOOKUPS: usize = 3;
+
+/// Gathers the facts the verdict engine judges `id` by (metadata,
+/// downloads, stars, and the owners of the popular packages its name
+/// resembles under `typosquat`).
 pub async fn gather_facts(
     client: &reqwest::Client,
     sources: &Sources,
     popular: &PopularIndex,
+    typosquat: &TyposquatConfig,
     id: &PackageId,
 ) -> Facts {
     let popular_rank = popular.rank(&id.name);
@@ -56,6 +67,13 @@ pub async fn gather_facts(
         }
     };
     let ((metadata, deprecated), downloads) = tokio::join!(metadata, downloads);
+    let target_owners = match metadata.found() {
+        Some(meta) if !meta.owners.is_empty() => {
+            target_owners(client, sources, popular, typosquat, id).await
+        }
+        // Without the package's own owners there is nothing to compare.
+        _ => BTreeMap::new(),
+    };
     let stars = match metadata.found().and_then(ProjectMetadata::github_repo) {
         None if metadata.found().is_some() => Lookup::Found(None),
         None => Lookup::Unknown("project metadata unavailable".into()),
@@ -82,8 +100,40 @@ pub async fn gather_facts(
         advisories: None,
         artifact_findings: Vec::new(),
         deprecated,
+        target_owners,
         now: time::OffsetDateTime::now_utc(),
     }
+}
+
+/// The registry owners of the popular packages `id`'s name resembles, for
+/// those the registry answered. A target whose owners cannot be fetched is
+/// left out, so the likeness stands (fail closed).
+async fn target_owners(
+    client: &reqwest::Client,
+    sources: &Sources,
+    popular: &PopularIndex,
+    typosquat: &TyposquatConfig,
+    id: &PackageId,
+) -> BTreeMap<String, Vec<String>> {
+    let targets: Vec<String> = typosquat::check(id.ecosystem, &id.name, popular, typosquat)
+        .into_iter()
+        .take(MAX_OWNER_LOOKUPS)
+        .map(|similar| similar.name)
+        .collect();
+    let lookups = targets.into_iter().map(|target| async move {
+        let owners = match id.ecosystem {
+            Ecosystem::Pypi => metadata::fetch_project(client, &sources.json_url, &target)
+                .await
+                .map(|meta| meta.owners),
+            Ecosystem::Npm => packument::fetch_owners(client, &sources.npm_registry, &target).await,
+        };
+        owners.ok().map(|owners| (target, owners))
+    });
+    futures_util::future::join_all(lookups)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[derive(serde::Deserialize)]

@@ -182,6 +182,7 @@ impl Worker {
                 &self.client,
                 &self.sources,
                 self.popular.of(id.ecosystem),
+                &self.policy.typosquat,
                 id
             ),
             advisories::lookup(&self.client, &self.sources.advisories, &self.prefetched, id)

@@ -77,6 +77,8 @@ pub struct FixturePackage {
     pub github: Option<(String, String)>,
     pub downloads_last_month: u64,
     pub stars: u64,
+    /// Account names the JSON API lists under `ownership.roles`.
+    pub owners: Vec<String>,
     /// Extra `(path, text)` files shipped in every artifact (e.g. a payload
     /// for the content scan).
     pub extra_files: Vec<(String, String)>,
@@ -118,6 +120,7 @@ impl FixturePackage {
             github: Some((format!("{}-dev", normalize(name)), normalize(name))),
             downloads_last_month: 850_000,
             stars: 2_400,
+            owners: vec![format!("{}-owner", normalize(name))],
             extra_files: Vec::new(),
         }
     }
@@ -1052,9 +1055,16 @@ async fn project_json(State(shared): State<AppState>, Path(name): Path<String>) 
         .iter()
         .map(|r| (r.version.clone(), json!([shared.file_json(r)])))
         .collect();
+    let roles: Vec<Value> = project
+        .package
+        .owners
+        .iter()
+        .map(|user| json!({ "role": "Owner", "user": user }))
+        .collect();
     json_response(json!({
         "info": shared.info_json(project, latest),
         "last_serial": 1,
+        "ownership": { "organization": null, "roles": roles },
         "releases": releases,
         "urls": [shared.file_json(latest)],
         "vulnerabilities": [],

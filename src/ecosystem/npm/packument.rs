@@ -19,6 +19,22 @@ struct Packument {
     time: BTreeMap<String, String>,
     repository: Option<Repository>,
     homepage: Option<String>,
+    #[serde(default)]
+    maintainers: Vec<Maintainer>,
+}
+
+/// A registry account that may publish the package.
+#[derive(Deserialize)]
+struct Maintainer {
+    name: Option<String>,
+}
+
+/// The account names of `maintainers`, sorted.
+fn owner_names(maintainers: Vec<Maintainer>) -> Vec<String> {
+    let mut owners: Vec<String> = maintainers.into_iter().filter_map(|m| m.name).collect();
+    owners.sort();
+    owners.dedup();
+    owners
 }
 
 #[derive(Deserialize)]
@@ -118,6 +134,7 @@ pub fn parse(json: &[u8], version: &str) -> Result<(ProjectMetadata, VersionFact
             summary: p.description,
             urls,
             releases,
+            owners: owner_names(p.maintainers),
         },
         facts,
     ))
@@ -142,6 +159,35 @@ pub async fn fetch(
     parse(&body, version).map_err(|e| format!("{url} sent an unexpected packument: {e}"))
 }
 
+/// The latest version's document (`{packument}/latest`): its maintainers
+/// without the whole packument, which runs to megabytes for popular names.
+#[derive(Deserialize)]
+struct LatestDoc {
+    #[serde(default)]
+    maintainers: Vec<Maintainer>,
+}
+
+/// Fetches the registry accounts that may publish `name` (its latest
+/// version's `maintainers`).
+pub async fn fetch_owners(
+    client: &reqwest::Client,
+    registry: &str,
+    name: &str,
+) -> Result<Vec<String>, String> {
+    let url = format!("{}/latest", super::upstream::packument_url(registry, name));
+    let body = http::get_bytes(
+        client,
+        &url,
+        &[("Accept", "application/json".into())],
+        http::MAX_JSON_BYTES,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let doc: LatestDoc = serde_json::from_slice(&body)
+        .map_err(|e| format!("{url} sent an unexpected version document: {e}"))?;
+    Ok(owner_names(doc.maintainers))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +205,9 @@ mod tests {
         assert_eq!(m.last_release().unwrap().year(), 2025);
         assert_eq!(f.deprecated.as_deref(), Some("use y"));
         assert_eq!(parse(doc, "1.0.0").unwrap().1.deprecated, None);
+        assert!(m.owners.is_empty(), "no maintainers listed");
+        let owned = br#"{"name":"x","versions":{},"maintainers":[{"name":"zed","email":"z@e"},{"name":"amy"},{"email":"no-name@e"}]}"#;
+        assert_eq!(parse(owned, "1").unwrap().0.owners, ["amy", "zed"]);
         assert!(parse(b"[]", "1").is_err());
     }
 }

@@ -13,6 +13,35 @@ struct ProjectJson {
     info: InfoJson,
     #[serde(default)]
     releases: BTreeMap<String, Vec<FileJson>>,
+    #[serde(default)]
+    ownership: Option<OwnershipJson>,
+}
+
+/// The accounts the index says own the project (`ownership` of the JSON API).
+#[derive(Deserialize, Default)]
+struct OwnershipJson {
+    organization: Option<String>,
+    #[serde(default)]
+    roles: Vec<RoleJson>,
+}
+
+#[derive(Deserialize)]
+struct RoleJson {
+    user: String,
+}
+
+impl OwnershipJson {
+    fn owners(self) -> Vec<String> {
+        let mut owners: Vec<String> = self.roles.into_iter().map(|role| role.user).collect();
+        owners.extend(
+            self.organization
+                .filter(|org| !org.is_empty())
+                .map(|org| format!("organization:{org}")),
+        );
+        owners.sort();
+        owners.dedup();
+        owners
+    }
 }
 
 #[derive(Deserialize)]
@@ -72,6 +101,7 @@ pub fn parse_project(json: &[u8]) -> Result<ProjectMetadata, String> {
         summary: p.info.summary,
         urls,
         releases,
+        owners: p.ownership.map(OwnershipJson::owners).unwrap_or_default(),
     })
 }
 
@@ -124,5 +154,18 @@ mod tests {
         assert_eq!(m.last_release().unwrap().year(), 2025);
         assert_eq!(m.releases["1.0"][0].sha256.as_deref(), Some("aa"));
         assert!(parse_project(b"{\"info\":1}").is_err());
+        assert!(m.owners.is_empty(), "no ownership listed");
+    }
+
+    #[test]
+    fn ownership_becomes_owners() {
+        let json = br#"{"info":{"name":"a"},"releases":{},
+          "ownership":{"organization":"acme","roles":[{"role":"Owner","user":"zed"},{"role":"Maintainer","user":"amy"}]}}"#;
+        assert_eq!(
+            parse_project(json).unwrap().owners,
+            ["amy", "organization:acme", "zed"]
+        );
+        let no_org = br#"{"info":{"name":"a"},"ownership":{"organization":null,"roles":[]}}"#;
+        assert!(parse_project(no_org).unwrap().owners.is_empty());
     }
 }
