@@ -200,19 +200,21 @@ fn typosquat_of_a_popular_npm_package_is_blocked() {
 }
 
 #[test]
-fn a_look_alike_maintained_by_its_targets_maintainers_stands() {
-    // npm's `maintainers` are registry accounts: `lodahs` maintained by
-    // `lodash`'s own maintainer is theirs; by anyone else, a squat.
-    let maintained_by = |name: &str, who: &str| {
+fn a_look_alike_published_by_its_targets_maintainer_stands() {
+    // `lodahs` published by one of `lodash`'s maintainers is theirs; by
+    // anyone else, a squat, even one that lists that maintainer (the
+    // fixture records the first maintainer as the publisher, `_npmUser`).
+    let maintained_by = |name: &str, who: &[&str]| {
         let mut p = NpmPackage::healthy(name, "4.17.21", &[]);
-        p.maintainers = vec![who.to_string()];
+        p.maintainers = who.iter().map(|w| w.to_string()).collect();
         p
     };
     let n = setup(
         vec![
-            maintained_by("lodash", "jdd"),
-            maintained_by("lodahs", "jdd"),
-            maintained_by("lodashh", "mallory"),
+            maintained_by("lodash", &["jdd", "mathias"]),
+            maintained_by("lodahs", &["mathias"]),
+            maintained_by("lodashh", &["mallory"]),
+            maintained_by("lodsah", &["mallory", "jdd"]),
         ],
         "",
     );
@@ -227,10 +229,12 @@ fn a_look_alike_maintained_by_its_targets_maintainers_stands() {
     ran.assert_code(0);
     let v: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(v["similar_packages"], serde_json::json!([]), "{v:#}");
-    let ran = check("lodashh");
-    ran.assert_code(3);
-    let v: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
-    assert_eq!(v["similar_packages"][0], "lodash", "{v:#}");
+    for squat in ["lodashh", "lodsah"] {
+        let ran = check(squat);
+        ran.assert_code(3);
+        let v: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+        assert_eq!(v["similar_packages"][0], "lodash", "{v:#}");
+    }
 }
 
 #[test]

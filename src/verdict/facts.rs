@@ -50,11 +50,13 @@ pub struct ProjectMetadata {
     pub urls: BTreeMap<String, String>,
     /// Every release with its files.
     pub releases: BTreeMap<String, Vec<ReleaseFile>>,
-    /// The registry accounts that may publish the project: npm
-    /// `maintainers`, PyPI `ownership` roles (and its organization, as
-    /// `organization:NAME`). The registry vouches for these, unlike the
-    /// author fields a look-alike can copy, so they can tell a sibling
-    /// package by the same people from a squat.
+    /// The registry accounts behind the project: PyPI `ownership` roles
+    /// (which an invited account must accept) and its organization, as
+    /// `organization:NAME`; npm: the account the registry recorded as
+    /// publishing the checked version (`_npmUser`), since a package's
+    /// `maintainers` list is its publisher's to edit. The registry vouches
+    /// for these, unlike the author fields a look-alike can copy, so they
+    /// can tell a sibling by the same people from a squat.
     pub owners: Vec<String>,
 }
 

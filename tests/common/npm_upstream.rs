@@ -771,6 +771,11 @@ impl Shared {
         let mut doc = package_json(package, version);
         doc["_id"] = json!(format!("{}@{}", package.name, version.version));
         doc["maintainers"] = self.maintainers_json(package);
+        if let Some(publisher) = package.maintainers.first() {
+            // The registry records the account that published the version.
+            doc["_npmUser"] =
+                json!({ "name": publisher, "email": format!("{publisher}@example.org") });
+        }
         doc["dist"] = json!({
             "tarball": format!("{}{}", self.base_url, tarball_path(&package.name, &version.version)),
             "integrity": tarball.integrity,

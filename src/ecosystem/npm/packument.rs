@@ -19,11 +19,9 @@ struct Packument {
     time: BTreeMap<String, String>,
     repository: Option<Repository>,
     homepage: Option<String>,
-    #[serde(default)]
-    maintainers: Vec<Maintainer>,
 }
 
-/// A registry account that may publish the package.
+/// A registry account.
 #[derive(Deserialize)]
 struct Maintainer {
     name: Option<String>,
@@ -58,6 +56,9 @@ struct VersionDoc {
     dist: Option<Dist>,
     deprecated: Option<serde_json::Value>,
     repository: Option<Repository>,
+    /// The account the registry recorded as publishing this version.
+    #[serde(rename = "_npmUser")]
+    npm_user: Option<Maintainer>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +97,9 @@ pub fn parse(json: &[u8], version: &str) -> Result<(ProjectMetadata, VersionFact
     }
     let mut facts = VersionFacts::default();
     let mut releases = BTreeMap::new();
+    // Only the version's publisher, as the registry recorded it, counts as
+    // its owner: a package's `maintainers` list is its publisher's to edit.
+    let mut owners = Vec::new();
     for (v, doc) in &p.versions {
         let uploaded = p
             .time
@@ -126,6 +130,7 @@ pub fn parse(json: &[u8], version: &str) -> Result<(ProjectMetadata, VersionFact
                 urls.entry("Repository".to_string())
                     .or_insert_with(|| clean_repo_url(r));
             }
+            owners.extend(doc.npm_user.as_ref().and_then(|user| user.name.clone()));
         }
     }
     Ok((
@@ -134,7 +139,7 @@ pub fn parse(json: &[u8], version: &str) -> Result<(ProjectMetadata, VersionFact
             summary: p.description,
             urls,
             releases,
-            owners: owner_names(p.maintainers),
+            owners,
         },
         facts,
     ))
@@ -205,9 +210,14 @@ mod tests {
         assert_eq!(m.last_release().unwrap().year(), 2025);
         assert_eq!(f.deprecated.as_deref(), Some("use y"));
         assert_eq!(parse(doc, "1.0.0").unwrap().1.deprecated, None);
-        assert!(m.owners.is_empty(), "no maintainers listed");
-        let owned = br#"{"name":"x","versions":{},"maintainers":[{"name":"zed","email":"z@e"},{"name":"amy"},{"email":"no-name@e"}]}"#;
-        assert_eq!(parse(owned, "1").unwrap().0.owners, ["amy", "zed"]);
+        assert!(m.owners.is_empty(), "no publisher recorded");
+        // The owner is the version's publisher, never the editable
+        // `maintainers` list.
+        let owned = br#"{"name":"x","maintainers":[{"name":"famous"}],
+          "versions":{"1":{"_npmUser":{"name":"amy","email":"a@e"}},"2":{"_npmUser":{"name":"zed"}}}}"#;
+        assert_eq!(parse(owned, "1").unwrap().0.owners, ["amy"]);
+        assert_eq!(parse(owned, "2").unwrap().0.owners, ["zed"]);
+        assert!(parse(owned, "3").unwrap().0.owners.is_empty());
         assert!(parse(b"[]", "1").is_err());
     }
 }
