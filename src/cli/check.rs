@@ -106,30 +106,26 @@ impl Checker {
             }
             return (id, v);
         };
-        let probe = PackageId::new(eco, name, version.unwrap_or(""));
-        let mut facts = gather_facts(
-            client,
-            sources,
-            self.popular.of(eco),
-            &self.settings.policy.typosquat,
-            &probe,
-        )
-        .await;
+        let gather = |id: PackageId| async move {
+            let popular = self.popular.of(eco);
+            gather_facts(
+                client,
+                sources,
+                popular,
+                &self.settings.policy.typosquat,
+                &id,
+            )
+            .await
+        };
+        let mut facts = gather(PackageId::new(eco, name, version.unwrap_or(""))).await;
         let chosen = version
             .map(str::to_string)
             .or_else(|| latest(facts.metadata.found()));
         let id = PackageId::new(eco, name, chosen.as_deref().unwrap_or(""));
         if chosen.is_some() && version.is_none() && eco == Ecosystem::Npm {
-            // npm deprecation is per version: fetch it for the latest. PyPI
-            // metadata is project-wide, so nothing changes there.
-            facts = gather_facts(
-                client,
-                sources,
-                self.popular.of(eco),
-                &self.settings.policy.typosquat,
-                &id,
-            )
-            .await;
+            // npm deprecation and publisher are per version: fetch them for
+            // the latest. PyPI metadata is project-wide, so nothing changes.
+            facts = gather(id.clone()).await;
         }
         facts.advisories = crate::worker::advisories::lookup(
             client,

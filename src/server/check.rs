@@ -327,29 +327,19 @@ async fn compute(
         block: &block,
     };
     let sources = &state.upstreams.sources;
-    let probe = PackageId::new(eco, name, version.unwrap_or(""));
-    let mut facts = gather_facts(
-        &state.client,
-        sources,
-        popular,
-        &state.settings.policy.typosquat,
-        &probe,
-    )
-    .await;
+    let typosquat = &state.settings.policy.typosquat;
+    let gather = |id: PackageId| async move {
+        gather_facts(&state.client, sources, popular, typosquat, &id).await
+    };
+    let mut facts = gather(PackageId::new(eco, name, version.unwrap_or(""))).await;
     let chosen = version
         .map(str::to_string)
         .or_else(|| latest(eco, facts.metadata.found()));
     let id = PackageId::new(eco, name, chosen.as_deref().unwrap_or(""));
     if chosen.is_some() && version.is_none() {
-        // Facts that depend on the version (deprecation) are for the latest.
-        facts = gather_facts(
-            &state.client,
-            sources,
-            popular,
-            &state.settings.policy.typosquat,
-            &id,
-        )
-        .await;
+        // Facts that depend on the version (deprecation, npm publisher)
+        // are for the latest.
+        facts = gather(id.clone()).await;
     }
     facts.advisories = crate::worker::advisories::lookup(
         &state.client,

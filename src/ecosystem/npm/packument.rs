@@ -153,14 +153,7 @@ pub async fn fetch(
     version: &str,
 ) -> Result<(ProjectMetadata, VersionFacts), String> {
     let url = super::upstream::packument_url(registry, name);
-    let body = http::get_bytes(
-        client,
-        &url,
-        &[("Accept", "application/json".into())],
-        http::MAX_JSON_BYTES,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let body = get_document(client, &url).await?;
     parse(&body, version).map_err(|e| format!("{url} sent an unexpected packument: {e}"))
 }
 
@@ -180,17 +173,23 @@ pub async fn fetch_owners(
     name: &str,
 ) -> Result<Vec<String>, String> {
     let url = format!("{}/latest", super::upstream::packument_url(registry, name));
-    let body = http::get_bytes(
+    let body = get_document(client, &url).await?;
+    let doc: LatestDoc = serde_json::from_slice(&body)
+        .map_err(|e| format!("{url} sent an unexpected version document: {e}"))?;
+    Ok(owner_names(doc.maintainers))
+}
+
+/// GETs one JSON document of the registry (the full one: no abbreviated
+/// metadata), within the size limit for JSON.
+async fn get_document(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
+    http::get_bytes(
         client,
-        &url,
+        url,
         &[("Accept", "application/json".into())],
         http::MAX_JSON_BYTES,
     )
     .await
-    .map_err(|e| e.to_string())?;
-    let doc: LatestDoc = serde_json::from_slice(&body)
-        .map_err(|e| format!("{url} sent an unexpected version document: {e}"))?;
-    Ok(owner_names(doc.maintainers))
+    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

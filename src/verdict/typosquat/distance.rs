@@ -275,6 +275,12 @@ fn typo_not_family(name: &str, target: &str, found: &Found<'_>) -> bool {
     }
 }
 
+/// Whether `byte` stands right before or after position `at` of `text`:
+/// the extra or missing letter at `at` is then one of a doubled pair.
+fn beside(text: &[u8], at: usize, byte: u8) -> bool {
+    (at > 0 && text.get(at - 1) == Some(&byte)) || text.get(at + 1) == Some(&byte)
+}
+
 /// What turned `target` into `name`, `distance` edits apart.
 fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
     if distance > 1 {
@@ -296,8 +302,7 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
                 format!("added version number '{}'", char::from(extra)),
             );
         }
-        let repeated =
-            (first > 0 && name[first - 1] == extra) || name.get(first + 1) == Some(&extra);
+        let repeated = beside(name, first, extra);
         if first == target.len() && extra == b's' && !repeated {
             return (Kind::Plural, "added plural 's'".to_owned());
         }
@@ -318,8 +323,7 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
             return (Kind::Version, "dropped the version number".to_owned());
         }
         let missing = target[first];
-        let doubled =
-            (first > 0 && target[first - 1] == missing) || target.get(first + 1) == Some(&missing);
+        let doubled = beside(target, first, missing);
         return if doubled {
             (
                 Kind::Undoubled,
