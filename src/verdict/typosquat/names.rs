@@ -117,10 +117,7 @@ pub(super) fn skeleton(compact: &str) -> String {
             continue;
         }
         match bytes[at] {
-            b'1' | b'i' | b'!' | b'|' => out.push('l'),
-            b'0' => out.push('o'),
-            b'q' => out.push('g'),
-            byte if byte.is_ascii() => out.push(char::from(byte)),
+            byte if byte.is_ascii() => out.push(char::from(fold_glyph(byte))),
             _ => {
                 // Not ASCII: copy the whole character.
                 let rest = &compact[at..];
@@ -181,13 +178,20 @@ pub(super) fn keyboard_neighbours(a: u8, b: u8) -> bool {
     }
 }
 
-/// Whether two single characters are look-alikes (`l`/`1`/`i`, `0`/`o`).
-pub(super) fn look_alike_chars(a: u8, b: u8) -> bool {
-    let fold = |c: u8| match c {
+/// One ASCII glyph folded onto the look-alike it stands for (`1`, `i`,
+/// `!`, `|` → `l`; `0` → `o`; `q` → `g`), the single-character table of
+/// [`skeleton`] and [`look_alike_chars`].
+fn fold_glyph(byte: u8) -> u8 {
+    match byte {
         b'1' | b'i' | b'!' | b'|' => b'l',
         b'0' => b'o',
         b'q' => b'g',
         other => other,
-    };
-    a != b && fold(a) == fold(b)
+    }
+}
+
+/// Whether two single characters are look-alikes (`l`/`1`/`i`, `0`/`o`,
+/// `q`/`g`).
+pub(super) fn look_alike_chars(a: u8, b: u8) -> bool {
+    a != b && fold_glyph(a) == fold_glyph(b)
 }
