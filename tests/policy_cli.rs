@@ -380,20 +380,13 @@ fn interactive_yellow_verdict_asks_and_defaults_to_no() {
 
 #[test]
 fn offline_batch_check_screens_a_list_without_network() {
-    use std::io::Write;
     let upstream = Upstream::start(vec![]);
     let ctx = TestContext::new(&upstream);
-    let mut child = spawn_piped(
+    let out = run_piped(
         &ctx,
         &["check", "--offline", "--json", "--platform", "pypi", "-"],
+        b"reqeusts\nflask\n# a comment\n\n../bad\nnumpyy==1.0\n",
     );
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"reqeusts\nflask\n# a comment\n\n../bad\nnumpyy==1.0\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -422,17 +415,11 @@ fn offline_batch_check_screens_a_list_without_network() {
     );
 
     // npm names follow npm's rules and list.
-    let mut child = spawn_piped(
+    let out = run_piped(
         &ctx,
         &["check", "--offline", "--json", "--platform", "npm", "-"],
+        b"lodahs\nreact\n",
     );
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"lodahs\nreact\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         text.lines().next().unwrap().contains("\"lodash\""),
@@ -489,10 +476,18 @@ fn spawn_piped(ctx: &TestContext, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// Runs secpip with `args`, writes `input` to its stdin, closes it and
+/// waits for the output.
+fn run_piped(ctx: &TestContext, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = spawn_piped(ctx, args);
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Runs `check --offline --format F -` on `names` and parses stdout.
 fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>, Value) {
-    use std::io::Write;
-    let mut child = spawn_piped(
+    let out = run_piped(
         ctx,
         &[
             "check",
@@ -503,9 +498,8 @@ fn check_document(ctx: &TestContext, format: &str, names: &[u8]) -> (Option<i32>
             "requirements.txt",
             "-",
         ],
+        names,
     );
-    child.stdin.take().unwrap().write_all(names).unwrap();
-    let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     (
         out.status.code(),
