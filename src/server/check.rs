@@ -336,9 +336,9 @@ async fn compute(
         .map(str::to_string)
         .or_else(|| latest(eco, facts.metadata.found()));
     let id = PackageId::new(eco, name, chosen.as_deref().unwrap_or(""));
-    if chosen.is_some() && version.is_none() {
-        // Facts that depend on the version (deprecation, npm publisher)
-        // are for the latest.
+    if chosen.is_some() && version.is_none() && eco == Ecosystem::Npm {
+        // npm deprecation and publisher are per version: fetch them for
+        // the latest. PyPI metadata is project-wide, so nothing changes.
         facts = gather(id.clone()).await;
     }
     facts.advisories = crate::worker::advisories::lookup(

@@ -67,32 +67,38 @@ pub async fn gather_facts(
         }
     };
     let ((metadata, deprecated), downloads) = tokio::join!(metadata, downloads);
-    let target_owners = match metadata.found() {
-        Some(meta) if !meta.owners.is_empty() => {
-            target_owners(client, sources, popular, typosquat, id).await
+    let target_owners = async {
+        match metadata.found() {
+            Some(meta) if !meta.owners.is_empty() => {
+                target_owners(client, sources, popular, typosquat, id).await
+            }
+            // Without the package's own owners there is nothing to compare.
+            _ => BTreeMap::new(),
         }
-        // Without the package's own owners there is nothing to compare.
-        _ => BTreeMap::new(),
     };
-    let stars = match metadata.found().and_then(ProjectMetadata::github_repo) {
-        None if metadata.found().is_some() => Lookup::Found(None),
-        None => Lookup::Unknown("project metadata unavailable".into()),
-        Some(_) if sources.github_api_url.is_empty() => {
-            Lookup::Unknown("no GitHub API configured".into())
+    let stars = async {
+        match metadata.found().and_then(ProjectMetadata::github_repo) {
+            None if metadata.found().is_some() => Lookup::Found(None),
+            None => Lookup::Unknown("project metadata unavailable".into()),
+            Some(_) if sources.github_api_url.is_empty() => {
+                Lookup::Unknown("no GitHub API configured".into())
+            }
+            Some((owner, repo)) => match github::fetch_stars(
+                client,
+                &sources.github_api_url,
+                sources.github_token.as_deref(),
+                &owner,
+                &repo,
+            )
+            .await
+            {
+                Ok(n) => Lookup::Found(Some(n)),
+                Err(e) => Lookup::Unknown(e.to_string()),
+            },
         }
-        Some((owner, repo)) => match github::fetch_stars(
-            client,
-            &sources.github_api_url,
-            sources.github_token.as_deref(),
-            &owner,
-            &repo,
-        )
-        .await
-        {
-            Ok(n) => Lookup::Found(Some(n)),
-            Err(e) => Lookup::Unknown(e.to_string()),
-        },
     };
+    // Both need the metadata; neither needs the other.
+    let (target_owners, stars) = tokio::join!(target_owners, stars);
     Facts {
         metadata,
         downloads,

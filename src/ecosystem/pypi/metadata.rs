@@ -13,12 +13,11 @@ struct ProjectJson {
     info: InfoJson,
     #[serde(default)]
     releases: BTreeMap<String, Vec<FileJson>>,
-    #[serde(default)]
     ownership: Option<OwnershipJson>,
 }
 
 /// The accounts the index says own the project (`ownership` of the JSON API).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct OwnershipJson {
     organization: Option<String>,
     #[serde(default)]
