@@ -1,7 +1,8 @@
 //! Measures the typosquatting rule on the labelled dev set made by
 //! `scripts/make_devset.py`: recall on defensive/self-declared squats,
-//! false flags on popular and on less popular real names, and coverage per
-//! transformation on the synthetic variants.
+//! false flags on popular and on less popular real names (and, with no
+//! target, on the shipped list's own names ranked below the targets), and
+//! coverage per transformation on the synthetic variants.
 //!
 //! Run: `cargo run --release --example typosquat_eval -- data/devset/`
 //! (add `-v` to list every miss and false flag).
@@ -39,6 +40,67 @@ fn show(found: &[Similar]) -> String {
         .map(|s| format!("{} (#{}, {})", s.name, s.rank, s.transformation))
         .collect();
     parts.join("; ")
+}
+
+/// The names ranked below `max_target_rank` of the shipped list, checked
+/// two ways: as listed (with their rank, as every verdict sees them), and
+/// every other one held out of the list, as if never published.
+struct Tail {
+    /// How many names are ranked below `max_target_rank`.
+    listed: usize,
+    /// Those flagged although listed.
+    flagged_listed: Vec<(String, Vec<Similar>)>,
+    /// How many were held out.
+    held_out: usize,
+    /// Those flagged when held out.
+    flagged_held_out: Vec<(String, Vec<Similar>)>,
+}
+
+fn tail(
+    dir: &Path,
+    label: &str,
+    ecosystem: Ecosystem,
+    cfg: &TyposquatConfig,
+) -> Result<Tail, String> {
+    let path = dir.join("..").join(format!("{label}-popular.json"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut list: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let Some(rows) = list.get_mut("rows").and_then(|rows| rows.as_array_mut()) else {
+        return Err(format!("{}: no rows", path.display()));
+    };
+    let (mut listed, mut held_out, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+    for (at, row) in rows.drain(..).enumerate() {
+        let rank = row.get("rank").and_then(serde_json::Value::as_u64);
+        let name = row.get("project").and_then(serde_json::Value::as_str);
+        match (rank, name) {
+            (Some(rank), Some(name)) if rank > u64::from(cfg.max_target_rank) => {
+                listed.push(name.to_owned());
+                if at % 2 == 1 {
+                    held_out.push(name.to_owned());
+                    continue;
+                }
+                kept.push(row);
+            }
+            _ => kept.push(row),
+        }
+    }
+    *rows = kept;
+    let without = PopularIndex::from_json_for(ecosystem, &list.to_string())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let flagged = |names: &[String], popular: &PopularIndex| -> Vec<(String, Vec<Similar>)> {
+        names
+            .iter()
+            .map(|name| (name.clone(), check(ecosystem, name, popular, cfg)))
+            .filter(|(_, found)| !found.is_empty())
+            .collect()
+    };
+    Ok(Tail {
+        listed: listed.len(),
+        flagged_listed: flagged(&listed, PopularIndex::shipped(ecosystem)),
+        held_out: held_out.len(),
+        flagged_held_out: flagged(&held_out, &without),
+    })
 }
 
 /// Evaluates one ecosystem; returns whether every target was met.
@@ -115,6 +177,33 @@ fn evaluate(
         );
         if verbose {
             for (name, found) in &flagged {
+                println!("  flag {name}: {}", show(found));
+            }
+        }
+    }
+
+    // Held out: every other name ranked below the targets, checked
+    // against the list without them, as if never published.
+    // Not a target population: these names grew popular next to a
+    // popular one (forks, `elasticsearch7`, placeholders), the very shapes
+    // the rule looks for.
+    let tail = tail(dir, label, ecosystem, cfg)?;
+    for (what, flagged, all) in [
+        ("listed", &tail.flagged_listed, tail.listed),
+        (
+            "every other one held out of the list",
+            &tail.flagged_held_out,
+            tail.held_out,
+        ),
+    ] {
+        println!(
+            "false flags (names ranked {}+, {what}): {}/{all} = {} (no target)",
+            cfg.max_target_rank + 1,
+            flagged.len(),
+            percent(flagged.len(), all)
+        );
+        if verbose {
+            for (name, found) in flagged {
                 println!("  flag {name}: {}", show(found));
             }
         }

@@ -8,7 +8,7 @@
 
 use super::index::{noise, without_noise, Candidate};
 use super::names::{
-    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, Query,
+    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, words, Query,
 };
 use super::{Found, Kind};
 use crate::ecosystem::Ecosystem;
@@ -20,13 +20,17 @@ const SHORT: usize = 5;
 
 /// Popular names within the tolerated distance of the checked name.
 pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
-    scan(query.compact.as_bytes(), &query.lower, None, found);
+    scan(
+        Scan::new(query.compact.as_bytes(), &query.lower, None),
+        found,
+    );
     // A slip *and* letters typed over and over (`requstsss`): the runs
     // rule needs the rest spelt right, so compare the name with its runs
     // cut, when that removes two letters or more; only slips count.
     let runs = &query.runs;
     if runs.len() + 2 <= query.compact.len() && runs.len() >= SHORT {
-        scan(runs.as_bytes(), runs, Some("letters repeated"), found);
+        let also = Some("letters repeated");
+        scan(Scan::new(runs.as_bytes(), runs, also), found);
     }
 }
 
@@ -55,34 +59,60 @@ pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &m
     }
     for (base, how) in bases {
         if base.len() >= SHORT {
-            scan(base.as_bytes(), &base, Some(&format!("added {how}")), found);
+            let also = format!("added {how}");
+            scan(Scan::new(base.as_bytes(), &base, Some(&also)), found);
         }
     }
 }
 
-/// The distance scan of `name` (a compact form) over the length buckets.
-/// With `also`, the other game undone to get `name` ("added 'py'",
-/// "letters repeated"): then only slips count, and the transformation
-/// says it too.
-fn scan(name: &[u8], lower: &str, also: Option<&str>, found: &mut Found<'_>) {
-    let len = name.len();
+/// A slip in one word of a longer name: `tensorflw-gpu`, `pandass-utils`,
+/// `reqeusts-helper`. The other words may be anything, so only what a
+/// typist's slip makes counts, and only where it cannot be a name of its
+/// own: the word must be one no popular name uses (`stream-x` is a family,
+/// not a typo of `streamx`), the target a one-word name among the most
+/// popular ([`super::TyposquatConfig::word_slip_max_target_rank`]), and a
+/// missing last letter is a stem (`holiday`, `pgvecto-rs`), not a slip.
+pub(super) fn word_slips(query: &Query, found: &mut Found<'_>) {
+    let words: Vec<&str> = words(&query.lower).collect();
+    if words.len() < 2 {
+        return;
+    }
+    for (at, word) in words.iter().enumerate() {
+        if word.len() < SHORT || found.similarity().is_word(word) {
+            continue;
+        }
+        let others: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != at)
+            .map(|(_, word)| *word)
+            .collect();
+        let noun = if others.len() > 1 { "words" } else { "word" };
+        let also = format!("added {noun} '{}'", others.join("-"));
+        let mut one = Scan::new(word.as_bytes(), word, Some(&also));
+        one.word_of_longer = true;
+        scan(one, found);
+    }
+}
+
+/// The distance scan of one form of the name over the length buckets.
+fn scan(scan: Scan<'_>, found: &mut Found<'_>) {
+    let len = scan.name.len();
     let reach = found.reach(len);
     if reach == 0 {
         return;
     }
-    let scan = Scan {
-        name,
-        lower,
-        also,
-        letters: letter_set(&String::from_utf8_lossy(name)),
-    };
     // Slips on long names reach further down the list (see `Found::add`).
-    let far_rank = if len >= super::LONG_SLIP {
+    let mut far_rank = if len >= super::LONG_SLIP {
         found.slip_max_rank()
     } else {
         found.max_rank()
     };
-    let near_rank = found.max_rank();
+    let mut near_rank = found.max_rank();
+    if scan.word_of_longer {
+        near_rank = near_rank.min(found.word_slip_max_rank());
+        far_rank = near_rank;
+    }
     let similarity = found.similarity();
     for target_len in len.saturating_sub(reach)..=len + reach {
         let limit = found.reach(len.min(target_len));
@@ -109,19 +139,35 @@ fn scan(name: &[u8], lower: &str, also: Option<&str>, found: &mut Found<'_>) {
     }
 }
 
-/// One name being scanned, as [`scan`] compares it with each candidate.
+/// One form of the name being scanned, as [`scan`] compares it with each
+/// candidate.
 struct Scan<'a> {
     /// The compact form compared.
     name: &'a [u8],
     /// The lowercased name, for telling a typo from a family member.
     lower: &'a str,
-    /// The other game undone to get `name`, if any.
+    /// The other game undone to get `name` ("added 'py'", "letters
+    /// repeated"), if any: then only slips count, and the transformation
+    /// says it too.
     also: Option<&'a str>,
     /// [`letter_set`] of `name`.
     letters: u64,
+    /// Whether `name` is one word of a longer name ([`word_slips`]).
+    word_of_longer: bool,
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    /// `name` (a compact form), as a whole name or with `also` undone.
+    fn new(name: &'a [u8], lower: &'a str, also: Option<&'a str>) -> Scan<'a> {
+        Scan {
+            name,
+            lower,
+            also,
+            letters: letter_set(&String::from_utf8_lossy(name)),
+            word_of_longer: false,
+        }
+    }
+
     /// Records `candidate` when it is within `limit` edits and the kind of
     /// edit may reach its rank.
     fn consider(&self, candidate: &Candidate, limit: usize, found: &mut Found<'_>) {
@@ -151,6 +197,14 @@ impl Scan<'_> {
         }
         if self.also.is_some() && (!slip || candidate.stripped || distance > 1) {
             return;
+        }
+        if self.word_of_longer
+            && (full.contains(is_separator)
+                || (kind == Kind::Omitted
+                    && name.len() < target.len()
+                    && name == &target[..name.len()]))
+        {
+            return; // Another word's family, or a stem (see `word_slips`).
         }
         if !candidate.stripped && !slip && !typo_not_family(self.lower, &full.to_lowercase(), found)
         {

@@ -193,6 +193,11 @@ pub struct TyposquatConfig {
     /// down the list than other games: targets may rank this high (default
     /// 15000, the whole list).
     pub slip_max_target_rank: u32,
+    /// Targets of a slip in one word of a longer name (`tensorflw-gpu`,
+    /// `pandass-utils`), which must be one-word names, must rank this
+    /// high (default 2000): the other words may be anything, so only the
+    /// most imitated names are worth the risk.
+    pub word_slip_max_target_rank: u32,
     /// Names shorter than this (characters, separators not counted) are
     /// never compared by edit distance (default 4): at that length nearly
     /// every name is one edit from a popular one.
@@ -212,6 +217,7 @@ impl Default for TyposquatConfig {
             max_target_rank: 5000,
             weak_max_target_rank: 500,
             slip_max_target_rank: 15_000,
+            word_slip_max_target_rank: 2000,
             min_popularity_ratio: 10,
             min_len: 4,
             two_edit_min_len: 9,
@@ -325,6 +331,7 @@ pub fn check_with_hints(
     if query.scope.is_none() {
         distance::near_misses(&query, &mut found);
         distance::affixed_near_misses(ecosystem, &query, &mut found);
+        distance::word_slips(&query, &mut found);
     }
     found.finish(hints)
 }
@@ -361,6 +368,11 @@ impl<'a> Found<'a> {
 
     fn weak_max_rank(&self) -> u32 {
         self.cfg.weak_max_target_rank
+    }
+
+    /// How far down the list a slip in one word of a longer name reaches.
+    fn word_slip_max_rank(&self) -> u32 {
+        self.cfg.word_slip_max_target_rank
     }
 
     /// Edits tolerated between names of `len` characters.

@@ -139,9 +139,62 @@ fn a_slip_hidden_behind_an_added_word() {
     );
     // Only slips: a changed letter plus a word is a new name, not a typo.
     assert!(!targets("reguests-py").contains(&"requests".to_string()));
-    // The added word must be a noise word, and the base long enough.
-    assert!(!targets("reqeusts-toolkit").contains(&"requests".to_string()));
+    // The base must be long enough.
     assert!(!targets("sxi-py").contains(&"six".to_string()));
+}
+
+#[test]
+fn a_slip_in_one_word_of_a_longer_name() {
+    assert_eq!(
+        explain("pandass-utils", "pandas"),
+        "repeated character 's', and added word 'utils'"
+    );
+    assert_eq!(
+        explain("tensorflw-gpu", "tensorflow"),
+        "omitted character 'o', and added word 'gpu'"
+    );
+    assert_eq!(
+        explain("admin-djnago-tools", "django"),
+        "swapped adjacent characters, and added words 'admin-tools'"
+    );
+    assert_eq!(
+        explain_in(npm(), "expresss-router", "express"),
+        "repeated character 's', and added word 'router'"
+    );
+    // Only slips: a changed letter plus a word is a new name.
+    assert!(!targets("reguests-toolkit").contains(&"requests".to_string()));
+    // A word some popular name uses is a family's word, not a typo
+    // (`python` is one omission from `ipython`).
+    assert!(!targets("python-foo").contains(&"ipython".to_string()));
+
+    let index = PopularIndex::from_ranked_for(
+        Ecosystem::Pypi,
+        [
+            ("holidays", 1, None),
+            ("scikit-learn", 2, None),
+            ("tensorflow", 3, None),
+        ],
+    );
+    let flagged = |name: &str, cfg: &TyposquatConfig| -> Vec<String> {
+        similar_packages_with(name, &index, cfg)
+            .into_iter()
+            .map(|similar| similar.name)
+            .collect()
+    };
+    let cfg = TyposquatConfig::default();
+    assert_eq!(flagged("holidys-tools", &cfg), ["holidays"]);
+    // A missing last letter is a stem.
+    assert!(flagged("holiday-tools", &cfg).is_empty());
+    // The target is a one-word name: a word of a longer one is a family.
+    assert!(flagged("scikitlaern-extra", &cfg).is_empty());
+    // Only the most popular names are targets.
+    let top_two = TyposquatConfig {
+        word_slip_max_target_rank: 2,
+        ..cfg.clone()
+    };
+    assert_eq!(flagged("holidys-tools", &top_two), ["holidays"]);
+    assert!(flagged("tensorflw-gpu", &top_two).is_empty());
+    assert_eq!(flagged("tensorflw-gpu", &cfg), ["tensorflow"]);
 }
 
 #[test]
