@@ -2,7 +2,7 @@
 # Offline validation of deploy/secpip.yaml (or the template given as $1): cfn-lint (schema, property types,
 # intrinsic functions) and checkov (security misconfigurations). Exits non-zero
 # on any finding. Needs Python 3 with venv; the tools go into a venv under
-# target/ that is reused while the pins below match.
+# target/ that is reused while deploy/requirements.txt is unchanged.
 #
 # Offline: neither tool needs an AWS account or an API key. cfn-lint ships its
 # resource specs and only downloads new ones with --update-specs (not used).
@@ -16,23 +16,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CFN_LINT_VERSION=1.58.0
-CHECKOV_VERSION=3.3.30
 TEMPLATE=${1:-deploy/secpip.yaml}
 VENV=target/deploy-venv
-PINS="cfn-lint==$CFN_LINT_VERSION checkov==$CHECKOV_VERSION"
+# cfn-lint, checkov and every dependency, pinned (see the file's header).
+REQUIREMENTS=deploy/requirements.txt
+PINS="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+TOOLS="$(grep -E '^(cfn-lint|checkov)==' "$REQUIREMENTS" | paste -sd' ')"
 
 if [[ -x "$VENV/bin/cfn-lint" && -x "$VENV/bin/checkov" \
       && "$(cat "$VENV/.pins" 2>/dev/null)" == "$PINS" ]]; then
-    echo "deploy/check.sh: reusing $VENV ($PINS)"
+    echo "deploy/check.sh: reusing $VENV ($TOOLS)"
 else
-    echo "deploy/check.sh: creating $VENV ($PINS)"
+    echo "deploy/check.sh: creating $VENV ($TOOLS + pinned dependencies)"
     start=$SECONDS
     rm -rf "$VENV"
     mkdir -p target
     python3 -m venv "$VENV"
-    # shellcheck disable=SC2086 # PINS is a word list on purpose
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $PINS
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -r "$REQUIREMENTS"
     echo "$PINS" >"$VENV/.pins"
     echo "deploy/check.sh: installed in $((SECONDS - start)) s"
 fi

@@ -24,14 +24,17 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
 };
 use secpip::config::AwsSettings;
+use sha1::{Digest, Sha1};
 use tempfile::TempDir;
 
 use super::team_servers::{cache_root, free_port, install_once, npm_folder, pip_venv, Server};
 
 /// The dynalite version installed (runs on Node 20).
 pub const DYNALITE_VERSION: &str = "4.0.0";
-/// The moto version installed (with its `server` extra).
-pub const MOTO_VERSION: &str = "5.2.5";
+/// moto with its `server` extra and every dependency, pinned as resolved
+/// (one `name==version` a line, `#` comments), so a new release of any of
+/// them cannot change the tests.
+const MOTO_REQUIREMENTS: &str = include_str!("moto-requirements.txt");
 /// The region every stand-in and client uses.
 pub const REGION: &str = "us-east-1";
 /// How long an install may take before the test gives up.
@@ -107,10 +110,19 @@ fn dynalite_home() -> &'static Path {
 fn moto_home() -> &'static Path {
     static HOME: OnceLock<PathBuf> = OnceLock::new();
     HOME.get_or_init(|| {
-        let dir = cache_root().join(format!("moto-{MOTO_VERSION}"));
-        install_once(dir, |dir| {
-            pip_venv(dir, &[&format!("moto[server]=={MOTO_VERSION}")], "moto")
-        })
+        let pins: Vec<&str> = MOTO_REQUIREMENTS
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect();
+        let moto = pins
+            .iter()
+            .find(|pin| pin.starts_with("moto=="))
+            .expect("moto-requirements.txt pins moto");
+        // A new pin list is a new venv: the name carries a digest of it.
+        let digest = &hex::encode(Sha1::digest(MOTO_REQUIREMENTS.as_bytes()))[..10];
+        let dir = cache_root().join(format!("{}-{digest}", moto.replace("==", "-")));
+        install_once(dir, |dir| pip_venv(dir, &pins, "moto"))
     })
 }
 
