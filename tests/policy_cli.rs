@@ -385,7 +385,9 @@ fn offline_batch_check_screens_a_list_without_network() {
     let out = run_piped(
         &ctx,
         &["check", "--offline", "--json", "--platform", "pypi", "-"],
-        b"reqeusts\nflask\n# a comment\n\n../bad\nnumpyy==1.0\n",
+        // CRLF line ends are line ends; a line that is not UTF-8 is an
+        // invalid name, reported, and the lines after it are still checked.
+        b"reqeusts\r\nflask\n# a comment\n\n../bad\n\xff\xfe\nnumpyy==1.0\n",
     );
     assert_eq!(
         out.status.code(),
@@ -397,15 +399,23 @@ fn offline_batch_check_screens_a_list_without_network() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
-    assert_eq!(lines.len(), 4, "one JSON object per input line: {lines:#?}");
+    assert_eq!(lines.len(), 5, "one JSON object per input line: {lines:#?}");
+    assert_eq!(lines[0]["package_name"], "reqeusts");
     assert_eq!(lines[0]["risk_level"], "Red");
     assert_eq!(lines[0]["rules"]["typosquat"], 60);
     assert_eq!(lines[1]["risk_level"], "Green");
     assert!(lines[2]["error"].is_string());
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not a valid package name")),
+        "{:#}",
+        lines[3]
+    );
     assert_eq!(
         (
-            lines[3]["package_name"].as_str(),
-            lines[3]["version"].as_str()
+            lines[4]["package_name"].as_str(),
+            lines[4]["version"].as_str()
         ),
         (Some("numpyy"), Some("1.0"))
     );

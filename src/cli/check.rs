@@ -15,7 +15,6 @@ use crate::verdict::policy::ListRule;
 use crate::verdict::{self, Context, Decision, Verdict};
 use crate::worker::{gather_facts, PopularSets, Sources};
 use clap::Args;
-use std::io::BufRead;
 use std::time::Duration;
 
 /// Arguments of `secpip check`.
@@ -150,17 +149,28 @@ fn latest(meta: Option<&crate::verdict::facts::ProjectMetadata>) -> Option<Strin
         .map(|(_, v)| v.clone())
 }
 
+/// The names in `raw` (standard input), one a line; blank lines and `#`
+/// comments skipped. A line that is not UTF-8 is kept, decoded lossily, so
+/// it is reported as an invalid name instead of ending the list early.
+fn input_lines(raw: &[u8]) -> Vec<String> {
+    raw.split(|byte| *byte == b'\n')
+        .map(|line| String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned())
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .collect()
+}
+
 /// Runs `secpip check`. Exit: 3 if anything is blocked, 2 if an input was
 /// invalid (and nothing blocked), 0 otherwise.
 pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
     let eco = args.platform;
     let inputs: Vec<String> = if args.package == "-" {
-        std::io::stdin()
-            .lock()
-            .lines()
-            .map_while(Result::ok)
-            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .collect()
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut raw).map_err(|e| {
+            Failure::error(anyhow::anyhow!(
+                "reading package names from standard input: {e}"
+            ))
+        })?;
+        input_lines(&raw)
     } else {
         vec![args.package.clone()]
     };
