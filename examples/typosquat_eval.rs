@@ -7,7 +7,7 @@
 //! Run: `cargo run --release --example typosquat_eval -- data/devset/`
 //! (add `-v` to list every miss and false flag).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -56,51 +56,41 @@ struct Tail {
     flagged_held_out: Vec<(String, Vec<Similar>)>,
 }
 
-fn tail(
-    dir: &Path,
-    label: &str,
-    ecosystem: Ecosystem,
-    cfg: &TyposquatConfig,
-) -> Result<Tail, String> {
-    let path = dir.join("..").join(format!("{label}-popular.json"));
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut list: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let Some(rows) = list.get_mut("rows").and_then(|rows| rows.as_array_mut()) else {
-        return Err(format!("{}: no rows", path.display()));
-    };
-    let (mut listed, mut held_out, mut kept) = (Vec::new(), Vec::new(), Vec::new());
-    for (at, row) in rows.drain(..).enumerate() {
-        let rank = row.get("rank").and_then(serde_json::Value::as_u64);
-        let name = row.get("project").and_then(serde_json::Value::as_str);
-        match (rank, name) {
-            (Some(rank), Some(name)) if rank > u64::from(cfg.max_target_rank) => {
-                listed.push(name.to_owned());
-                if at % 2 == 1 {
-                    held_out.push(name.to_owned());
-                    continue;
-                }
-                kept.push(row);
-            }
-            _ => kept.push(row),
-        }
-    }
-    *rows = kept;
-    let without = PopularIndex::from_json_for(ecosystem, &list.to_string())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let flagged = |names: &[String], popular: &PopularIndex| -> Vec<(String, Vec<Similar>)> {
+fn tail(ecosystem: Ecosystem, cfg: &TyposquatConfig) -> Tail {
+    let shipped = PopularIndex::shipped(ecosystem);
+    let below: Vec<(usize, &str)> = shipped
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, rank))| *rank > cfg.max_target_rank)
+        .map(|(at, (name, _))| (at, name))
+        .collect();
+    let listed: Vec<&str> = below.iter().map(|(_, name)| *name).collect();
+    let held_out: Vec<&str> = below
+        .iter()
+        .filter(|(at, _)| at % 2 == 1)
+        .map(|(_, name)| *name)
+        .collect();
+    let removed: HashSet<&str> = held_out.iter().copied().collect();
+    let without = PopularIndex::from_ranked_for(
+        ecosystem,
+        shipped
+            .iter()
+            .filter(|(name, _)| !removed.contains(name))
+            .map(|(name, rank)| (name, rank, shipped.downloads(name))),
+    );
+    let flagged = |names: &[&str], popular: &PopularIndex| -> Vec<(String, Vec<Similar>)> {
         names
             .iter()
-            .map(|name| (name.clone(), check(ecosystem, name, popular, cfg)))
+            .map(|name| (name.to_string(), check(ecosystem, name, popular, cfg)))
             .filter(|(_, found)| !found.is_empty())
             .collect()
     };
-    Ok(Tail {
+    Tail {
         listed: listed.len(),
-        flagged_listed: flagged(&listed, PopularIndex::shipped(ecosystem)),
+        flagged_listed: flagged(&listed, shipped),
         held_out: held_out.len(),
         flagged_held_out: flagged(&held_out, &without),
-    })
+    }
 }
 
 /// Evaluates one ecosystem; returns whether every target was met.
@@ -182,12 +172,10 @@ fn evaluate(
         }
     }
 
-    // Held out: every other name ranked below the targets, checked
-    // against the list without them, as if never published.
     // Not a target population: these names grew popular next to a
     // popular one (forks, `elasticsearch7`, placeholders), the very shapes
     // the rule looks for.
-    let tail = tail(dir, label, ecosystem, cfg)?;
+    let tail = tail(ecosystem, cfg);
     for (what, flagged, all) in [
         ("listed", &tail.flagged_listed, tail.listed),
         (

@@ -70,8 +70,9 @@ pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &m
 /// typist's slip makes counts, and only where it cannot be a name of its
 /// own: the word must be one no popular name uses (`stream-x` is a family,
 /// not a typo of `streamx`), the target a one-word name among the most
-/// popular ([`super::TyposquatConfig::word_slip_max_target_rank`]), and a
-/// missing last letter is a stem (`holiday`, `pgvecto-rs`), not a slip.
+/// popular ([`super::TyposquatConfig::word_slip_max_target_rank`]), and an
+/// omitted last letter is a stem (`holiday`, `pgvecto-rs`), not a slip (one
+/// of a doubled pair, `graphify` for `graphifyy`, still is).
 pub(super) fn word_slips(query: &Query, found: &mut Found<'_>) {
     let words: Vec<&str> = words(&query.lower).collect();
     if words.len() < 2 {
@@ -199,10 +200,7 @@ impl<'a> Scan<'a> {
             return;
         }
         if self.word_of_longer
-            && (full.contains(is_separator)
-                || (kind == Kind::Omitted
-                    && name.len() < target.len()
-                    && name == &target[..name.len()]))
+            && (full.contains(is_separator) || (kind == Kind::Omitted && target.starts_with(name)))
         {
             return; // Another word's family, or a stem (see `word_slips`).
         }
