@@ -271,10 +271,30 @@ def later_variants(name, rng):
     return sorted(out.items())
 
 
-def synthetic(ranks, real_names, eco, rng, later_rng):
+def inserted_variants(name, rng):
+    """A keyboard neighbour pressed together with the intended key
+    (`reqwuests`), drawn from its own seeded generator so the rows above
+    stay the same: the "insertion" family of typo generators such as
+    dnstwist. Not inside an npm scope."""
+    if name.startswith("@") or len(name) < 4:
+        return []
+    keys = [i for i, c in enumerate(name) if neighbours(c)]
+    if not keys:
+        return []
+    i = rng.choice(keys)
+    extra = rng.choice(neighbours(name[i]))
+    at = i + 1 if rng.random() < 0.5 else i
+    return [("inserted-neighbour", name[:at] + extra + name[at:])]
+
+
+def synthetic(ranks, real_names, eco, rng, later_rng, insert_rng):
     top = sorted((n for n in ranks if ranks[n] <= SYNTHETIC_TARGETS), key=ranks.get)
     rows = []
-    for generate in (lambda t: variants(t, eco, rng), lambda t: later_variants(t, later_rng)):
+    for generate in (
+        lambda t: variants(t, eco, rng),
+        lambda t: later_variants(t, later_rng),
+        lambda t: inserted_variants(t, insert_rng),
+    ):
         for target in top:
             for family, variant in generate(target):
                 if variant == target or variant in real_names or variant in ranks:
@@ -318,7 +338,8 @@ def main(argv=None):
         write(os.path.join(args.out, eco + "-synthetic.tsv"),
               ["name", "target", "target_rank", "family"],
               synthetic(ranks, real, eco, rng,
-                        random.Random("%s-later-%d" % (eco, args.seed))))
+                        random.Random("%s-later-%d" % (eco, args.seed)),
+                        random.Random("%s-insert-%d" % (eco, args.seed))))
     return 0
 
 

@@ -186,7 +186,7 @@ impl<'a> Scan<'a> {
         let Some(full) = found.name_at(candidate.position) else {
             return;
         };
-        let (kind, mut phrase) = describe(name, target, distance);
+        let (kind, mut phrase) = describe(name, self.lower, target, distance);
         if kind == Kind::Version {
             return; // `web3`/`web4`: the version rule decides.
         }
@@ -333,8 +333,9 @@ fn beside(text: &[u8], at: usize, byte: u8) -> bool {
     (at > 0 && text.get(at - 1) == Some(&byte)) || text.get(at + 1) == Some(&byte)
 }
 
-/// What turned `target` into `name`, `distance` edits apart.
-fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
+/// What turned `target` into `name`, `distance` edits apart; `lower` is
+/// `name` with its separators, to tell where its words begin and end.
+fn describe(name: &[u8], lower: &str, target: &[u8], distance: usize) -> (Kind, String) {
     if distance > 1 {
         let phrase = if name.len() == target.len() + 2 {
             "two extra characters"
@@ -348,20 +349,33 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
     let first = name.iter().zip(target).take_while(|(a, b)| a == b).count();
     if name.len() == target.len() + 1 {
         let extra = name[first];
-        if first == target.len() && extra.is_ascii_digit() {
+        let repeated = beside(name, first, extra);
+        if first == target.len() && extra.is_ascii_digit() && !repeated {
             return (
                 Kind::Version,
                 format!("added version number '{}'", char::from(extra)),
             );
         }
-        let repeated = beside(name, first, extra);
         if first == target.len() && extra == b's' && !repeated {
             return (Kind::Plural, "added plural 's'".to_owned());
         }
+        // A neighbour pressed with the intended key, inside a word: at a
+        // word's edge an extra letter often makes another word
+        // (`schedule`/`scheduler`, `style`/`styled`), so it stays weak.
+        let fat_finger = !at_word_edge(lower, first)
+            && ((first > 0 && keyboard_neighbours(extra, name[first - 1]))
+                || name
+                    .get(first + 1)
+                    .is_some_and(|&next| keyboard_neighbours(extra, next)));
         return if repeated {
             (
                 Kind::Repeated,
                 format!("repeated character '{}'", char::from(extra)),
+            )
+        } else if fat_finger {
+            (
+                Kind::FatFinger,
+                format!("keyboard slip: extra character '{}'", char::from(extra)),
             )
         } else {
             (
@@ -407,4 +421,21 @@ fn describe(name: &[u8], target: &[u8], distance: usize) -> (Kind, String) {
     } else {
         (Kind::Changed, format!("one character changed: {pair}"))
     }
+}
+
+/// Whether the `at`-th character of `lower`, separators not counted,
+/// begins or ends a word (or is past its end).
+fn at_word_edge(lower: &str, at: usize) -> bool {
+    let bytes = lower.as_bytes();
+    let Some(index) = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &byte)| !is_separator(char::from(byte)))
+        .nth(at)
+        .map(|(index, _)| index)
+    else {
+        return true;
+    };
+    let edge = |other: Option<&u8>| other.is_none_or(|&byte| is_separator(char::from(byte)));
+    edge(index.checked_sub(1).and_then(|before| bytes.get(before))) || edge(bytes.get(index + 1))
 }

@@ -96,6 +96,9 @@ pub enum Kind {
     Plural,
     /// One character replaced by a keyboard neighbour.
     Keyboard,
+    /// A keyboard neighbour pressed with the intended key (`reqwuests`,
+    /// `numpuy`): one character added next to the key it borders.
+    FatFinger,
     /// One vowel replaced by another, a misspelling by ear
     /// (`tensorflaw`).
     Vowel,
@@ -151,7 +154,12 @@ impl Kind {
     pub fn base_score(self) -> u8 {
         match self {
             Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
-            Kind::Swap | Kind::Omitted | Kind::Repeated | Kind::Undoubled | Kind::Keyboard => 85,
+            Kind::Swap
+            | Kind::Omitted
+            | Kind::Repeated
+            | Kind::Undoubled
+            | Kind::Keyboard
+            | Kind::FatFinger => 85,
             Kind::Vowel => 80,
             Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
             Kind::Affix | Kind::Version => 70,

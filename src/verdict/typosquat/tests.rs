@@ -74,6 +74,62 @@ fn changed_letters_and_keyboard_slips() {
 }
 
 #[test]
+fn a_neighbour_key_pressed_with_the_intended_one() {
+    assert_eq!(
+        explain("reqwuests", "requests"),
+        "keyboard slip: extra character 'w'"
+    );
+    assert_eq!(
+        explain_in(npm(), "exporess", "express"),
+        "keyboard slip: extra character 'o'"
+    );
+    // A fat finger is a slip, not a weak edit: it reaches past the most
+    // popular names. An arbitrary extra letter, or a neighbour at a
+    // word's edge (where it often makes another word: `schedule`,
+    // `scheduler`), does not.
+    let index = PopularIndex::from_ranked_for(
+        Ecosystem::Pypi,
+        [
+            ("requests", 1, None),
+            ("schedule", 900, None),
+            ("pandas-profiling", 901, None),
+        ],
+    );
+    let flagged = |name: &str| -> Vec<(String, Kind)> {
+        check_with_hints(
+            Ecosystem::Pypi,
+            name,
+            &index,
+            &TyposquatConfig::default(),
+            &Hints::default(),
+        )
+        .into_iter()
+        .map(|found| (found.similar.name, found.kind))
+        .collect()
+    };
+    assert_eq!(
+        flagged("schedxule"),
+        [("schedule".to_owned(), Kind::FatFinger)]
+    );
+    assert_eq!(
+        flagged("pandas-profilinbg"),
+        [("pandas-profiling".to_owned(), Kind::FatFinger)]
+    );
+    assert!(flagged("schedzule").is_empty(), "not a neighbour");
+    assert!(flagged("scheduler").is_empty(), "at the end of the name");
+    assert!(
+        flagged("pandasa-profiling").is_empty(),
+        "at the end of a word"
+    );
+    assert!(
+        flagged("pandas-oprofiling").is_empty(),
+        "at the start of a word"
+    );
+    // Against the most popular names, an extra letter anywhere still counts.
+    assert_eq!(flagged("requestsa"), [("requests".to_owned(), Kind::Extra)]);
+}
+
+#[test]
 fn weak_edits_only_against_the_most_popular() {
     // An arbitrary letter changed: yes against requests (#6), not against a
     // name ranked below `weak_max_target_rank`, nor at the first letter.
@@ -95,6 +151,8 @@ fn version_numbers() {
         explain("urllib4", "urllib3"),
         "changed the version number to '4'"
     );
+    // The version's last digit typed twice is a repeated character.
+    assert_eq!(explain("urllib33", "urllib3"), "repeated character '3'");
 }
 
 #[test]
