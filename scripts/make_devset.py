@@ -287,13 +287,35 @@ def inserted_variants(name, rng):
     return [("inserted-neighbour", name[:at] + extra + name[at:])]
 
 
-def synthetic(ranks, real_names, eco, rng, later_rng, insert_rng):
+def slip_and_version_variants(name, rng):
+    """A slip of the hand (a letter omitted, typed twice, or swapped with
+    its neighbour) *and* a version number added (`reqeusts2`): two games
+    at once, each of which alone is a family above. Its own seeded
+    generator; not inside an npm scope, not on names ending in a digit."""
+    if name.startswith("@") or len(name) < 5 or name[-1].isdigit():
+        return []
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    i = rng.choice(letters)
+    slip = rng.choice(["omit", "repeat", "swap"])
+    if slip == "omit":
+        variant = name[:i] + name[i + 1 :]
+    elif slip == "repeat":
+        variant = name[: i + 1] + name[i] + name[i + 1 :]
+    elif i + 1 < len(name) and name[i] != name[i + 1] and name[i + 1].isalnum():
+        variant = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    else:
+        return []
+    return [("slip-and-version", variant + rng.choice("123"))]
+
+
+def synthetic(ranks, real_names, eco, rng, later_rng, insert_rng, combined_rng):
     top = sorted((n for n in ranks if ranks[n] <= SYNTHETIC_TARGETS), key=ranks.get)
     rows = []
     for generate in (
         lambda t: variants(t, eco, rng),
         lambda t: later_variants(t, later_rng),
         lambda t: inserted_variants(t, insert_rng),
+        lambda t: slip_and_version_variants(t, combined_rng),
     ):
         for target in top:
             for family, variant in generate(target):
@@ -339,7 +361,8 @@ def main(argv=None):
               ["name", "target", "target_rank", "family"],
               synthetic(ranks, real, eco, rng,
                         random.Random("%s-later-%d" % (eco, args.seed)),
-                        random.Random("%s-insert-%d" % (eco, args.seed))))
+                        random.Random("%s-insert-%d" % (eco, args.seed)),
+                        random.Random("%s-combined-%d" % (eco, args.seed))))
     return 0
 
 

@@ -8,7 +8,8 @@
 
 use super::index::{noise, without_noise, Candidate};
 use super::names::{
-    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, words, Query,
+    is_separator, is_vowel, keyboard_neighbours, letter_set, look_alike_chars, split_version,
+    words, Query,
 };
 use super::{Found, Kind};
 use crate::ecosystem::Ecosystem;
@@ -34,11 +35,13 @@ pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
     }
 }
 
-/// A slip of the hand on a popular name *and* a word added around it:
-/// `reqeusts-py`, `python-reqeusts`, `pynumpyy`. Each game alone is caught
-/// by its own rule; together they hide from both, so the name is compared
-/// again without the added word. Only slips (omitted, swapped or repeated
-/// characters) count here, on bases long enough not to collide by chance.
+/// A slip of the hand on a popular name *and* a word or version number
+/// added around it: `reqeusts-py`, `python-reqeusts`, `pynumpyy`,
+/// `reqeusts2`. Each game alone is caught by its own rule; together they
+/// hide from both, so the name is compared again without the addition.
+/// Only slips (omitted, swapped or repeated characters) count here, on
+/// bases long enough not to collide by chance, and not an omitted last
+/// letter: `enquire.js`, `entrypoint2` are a stem and an addition.
 pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
     if query.scope.is_some() {
         return;
@@ -56,6 +59,14 @@ pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &m
         for base in glued.into_iter().flatten() {
             bases.push((base.to_owned(), format!("'{word}'")));
         }
+    }
+    // A version number added (`reqeusts2`, `numpyy3`).
+    let (unversioned, version) = split_version(&query.compact);
+    if !version.is_empty() {
+        bases.push((
+            unversioned.to_owned(),
+            format!("version number '{version}'"),
+        ));
     }
     for (base, how) in bases {
         if base.len() >= SHORT {
@@ -199,10 +210,14 @@ impl<'a> Scan<'a> {
         if self.also.is_some() && (!slip || candidate.stripped || distance > 1) {
             return;
         }
-        if self.word_of_longer
-            && (full.contains(is_separator) || (kind == Kind::Omitted && target.starts_with(name)))
-        {
-            return; // Another word's family, or a stem (see `word_slips`).
+        if self.word_of_longer && full.contains(is_separator) {
+            return; // Another word's family (see `word_slips`).
+        }
+        let stem = kind == Kind::Omitted && target.starts_with(name);
+        if stem && (self.word_of_longer || self.also.is_some()) {
+            // A stem with a word or number added (`enquire.js`,
+            // `entrypoint2`), not a slip.
+            return;
         }
         if !candidate.stripped && !slip && !typo_not_family(self.lower, &full.to_lowercase(), found)
         {

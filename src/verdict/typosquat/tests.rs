@@ -199,6 +199,18 @@ fn a_slip_hidden_behind_an_added_word() {
     assert!(!targets("reguests-py").contains(&"requests".to_string()));
     // The base must be long enough.
     assert!(!targets("sxi-py").contains(&"six".to_string()));
+    // A version number is an addition too.
+    assert_eq!(
+        explain("reqeusts2", "requests"),
+        "swapped adjacent characters, and added version number '2'"
+    );
+    assert_eq!(
+        explain("numpyy3", "numpy"),
+        "repeated character 'y', and added version number '3'"
+    );
+    // A stem and an addition is another name, not a slip.
+    assert!(!targets("entrypoint2").contains(&"entrypoints".to_string()));
+    assert!(!targets_in(npm(), "enquire.js").contains(&"enquirer".to_string()));
 }
 
 #[test]
