@@ -50,16 +50,33 @@ pub enum HttpError {
     },
 }
 
-/// Builds the shared client.
+/// Builds the shared client. It trusts the platform's certificate store
+/// (on Linux the system bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR` when
+/// set, as OpenSSL, pip and curl do) as well as the built-in Mozilla roots,
+/// so it reaches an upstream behind a TLS-inspecting corporate proxy
+/// whenever pip and npm do.
 pub fn client(timeout: Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .user_agent(USER_AGENT)
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .build()
-        // Invariant: the builder only fails when the TLS backend cannot initialise,
-        // which rustls (compiled in) does not.
-        .unwrap_or_else(|e| panic!("HTTP client: {e}"))
+    let builder = || {
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+    };
+    builder().build().unwrap_or_else(|e| {
+        // The store only fails when it holds certificates and none is
+        // valid (a broken `SSL_CERT_FILE`): say so, keep the built-in roots.
+        tracing::warn!(
+            "the system certificate store is unusable ({}); trusting only the built-in roots",
+            causes(&e)
+        );
+        builder()
+            .tls_built_in_native_certs(false)
+            .build()
+            // Invariant: with only the compiled-in roots the builder fails
+            // only when the TLS backend cannot initialise, which rustls
+            // (compiled in) does not.
+            .unwrap_or_else(|e| panic!("HTTP client: {e}"))
+    })
 }
 
 /// GETs `url` and returns the body, refusing more than `limit` bytes.
@@ -71,7 +88,7 @@ pub async fn get_bytes(
 ) -> Result<Vec<u8>, HttpError> {
     let transport = |e: reqwest::Error| HttpError::Transport {
         url: url.to_string(),
-        message: e.to_string(),
+        message: describe(e),
     };
     let mut req = client.get(url);
     for (k, v) in headers {
@@ -105,6 +122,38 @@ pub async fn get_bytes(
     }
     Ok(body)
 }
+
+/// What went wrong in a request, for a person: reqwest's own message
+/// ("error sending request") hides the cause, so every cause is named
+/// ("invalid peer certificate: UnknownIssuer"), without the URL (the
+/// caller names it), and a certificate failure says what to do next.
+pub fn describe(e: reqwest::Error) -> String {
+    let mut out = causes(&e.without_url());
+    if out.to_ascii_lowercase().contains("certificate") {
+        out.push_str(CERTIFICATE_HINT);
+    }
+    out
+}
+
+/// `e` and each of its causes, `: `-separated, each said once.
+fn causes(e: &reqwest::Error) -> String {
+    let mut out = String::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !text.is_empty() && !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+/// The next step after a certificate failure.
+pub const CERTIFICATE_HINT: &str = "\n  hint: the server's certificate is not trusted here; if your network inspects TLS, point SSL_CERT_FILE (or SSL_CERT_DIR) at its CA bundle, as for pip and curl";
 
 /// GETs `url` and parses JSON into `T`.
 pub async fn get_json<T: serde::de::DeserializeOwned>(

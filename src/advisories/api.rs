@@ -211,7 +211,7 @@ async fn post_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, HttpError> {
     let transport = |e: reqwest::Error| HttpError::Transport {
         url: url.to_string(),
-        message: e.to_string(),
+        message: crate::http::describe(e),
     };
     let resp = client
         .post(url)

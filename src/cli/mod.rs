@@ -160,7 +160,11 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::env::var_os(crate::config::env::NO_COLOR).is_none())
+        // Colour only for a person at a terminal: never in a log file or CI.
+        .with_ansi(
+            std::env::var_os(crate::config::env::NO_COLOR).is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
         .without_time()
         .try_init();
 }

@@ -70,7 +70,7 @@ impl ServerClient {
         }
         let resp = req.send().await.map_err(|e| RemoteError::Http {
             url: url.clone(),
-            message: e.to_string(),
+            message: crate::http::describe(e),
         })?;
         Self::json_of(url, resp).await
     }
@@ -114,7 +114,7 @@ impl ServerClient {
         }
         let resp = req.send().await.map_err(|e| RemoteError::Http {
             url: url.clone(),
-            message: e.to_string(),
+            message: crate::http::describe(e),
         })?;
         Self::json_of(url, resp).await
     }

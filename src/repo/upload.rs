@@ -423,7 +423,7 @@ impl Answer {
 async fn send(req: reqwest::RequestBuilder, url: &str) -> Result<Answer, UploadError> {
     let transport = |e: reqwest::Error| {
         let connect = e.is_connect();
-        let message = error_chain(&e.without_url());
+        let message = crate::http::describe(e);
         let url = redact_url(url);
         if connect {
             UploadError::Connect { url, message }
@@ -444,22 +444,6 @@ async fn send(req: reqwest::RequestBuilder, url: &str) -> Result<Answer, UploadE
         body.extend_from_slice(&chunk);
     }
     Ok(Answer { status, body })
-}
-
-/// An error and its causes, `: `-separated (reqwest's own text is only the
-/// outermost, e.g. "error sending request").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
 }
 
 /// Is `candidate` on the same scheme, host and port as `base` (so it may
