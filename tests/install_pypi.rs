@@ -185,6 +185,29 @@ fn typosquat_of_popular_package_is_blocked() {
 }
 
 #[test]
+fn a_mistyped_name_that_is_no_package_gets_the_right_name() {
+    // `reqeusts` is not on the index at all: pip's resolver fails before
+    // any verdict, and the error names the upstream and the right name.
+    let upstream = Upstream::start(vec![FixturePackage::healthy("requests", "2.31.0", &[])]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = install(&ctx, &["reqeusts==2.31.0"]);
+    ran.assert_code(1);
+    for needle in [
+        "No matching distribution found for reqeusts",
+        "hint: 'reqeusts' is not on the index; did you mean 'requests'?",
+        &upstream.index_url(),
+    ] {
+        assert!(
+            ran.stderr.contains(needle),
+            "{needle:?}\n{}",
+            ran.describe()
+        );
+    }
+    assert!(!ctx.venv_has("requests"), "{}", ran.describe());
+}
+
+#[test]
 fn reinstall_of_vetted_package_starts_no_scan() {
     let upstream = Upstream::start(alpha_and_beta());
     let ctx = TestContext::new(&upstream);

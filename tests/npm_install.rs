@@ -200,6 +200,23 @@ fn typosquat_of_a_popular_npm_package_is_blocked() {
 }
 
 #[test]
+fn a_mistyped_name_that_is_no_package_gets_the_right_name() {
+    // `lodahs` is not on the registry at all: npm fails to resolve, and
+    // the error says which name was meant.
+    let n = setup(vec![NpmPackage::healthy("lodash", "4.17.21", &[])], "");
+    let project = NpmProject::new(&n.registry.registry_url(), &[]);
+    let ran = secpip_npm(&n, &project, &["install", "lodahs@4.17.21"]);
+    ran.assert_code(1);
+    assert!(
+        ran.stderr
+            .contains("hint: 'lodahs' is not on the registry; did you mean 'lodash'?"),
+        "{}",
+        ran.describe()
+    );
+    assert!(project.installed_version("lodash").is_none());
+}
+
+#[test]
 fn a_look_alike_published_by_its_targets_maintainer_stands() {
     // `lodahs` published by one of `lodash`'s maintainers is theirs; by
     // anyone else, a squat, even one that lists that maintainer (the

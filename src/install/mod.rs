@@ -7,6 +7,7 @@
 
 pub mod npm;
 pub mod remote;
+mod suggest;
 mod vet;
 mod wait;
 
@@ -189,6 +190,20 @@ pub async fn install(
                 hidden,
                 only_binary: settings.policy.only_binary,
             });
+        }
+        // Name the upstream, not the view's loopback port that is gone,
+        // and the right name when a typo is no package at all.
+        Err(resolver::ResolveError::Pip { stderr, code, .. }) => {
+            let not_found = suggest::pip_not_found(&stderr);
+            let popular =
+                crate::data::popular(crate::ecosystem::Ecosystem::Pypi, &settings.data_dir);
+            let hints = suggest::hints(crate::ecosystem::Ecosystem::Pypi, &not_found, popular);
+            return Err(resolver::ResolveError::Pip {
+                index: crate::repo::upload::redact_url(&up.index_url),
+                stderr: format!("{stderr}{hints}"),
+                code,
+            }
+            .into());
         }
         Err(e) => return Err(e.into()),
     };

@@ -1,0 +1,133 @@
+//! "Did you mean …?" for a name the index does not have. A mistyped name
+//! that is no package at all (`reqeusts`) fails in pip's resolver, before
+//! any verdict could explain it, so the name rule's answer is added to
+//! pip's error: the user learns the right name instead of retrying.
+
+use crate::ecosystem::Ecosystem;
+use crate::verdict::popular::PopularIndex;
+use crate::verdict::typosquat;
+
+/// What pip prints before a requirement it found no distribution for.
+const PIP_NOT_FOUND: &str = "No matching distribution found for ";
+
+/// The project names pip reports as not found, in order, without
+/// specifiers or extras (`reqeusts==1.0` → `reqeusts`).
+pub fn pip_not_found(stderr: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in stderr.lines() {
+        let Some(at) = line.find(PIP_NOT_FOUND) else {
+            continue;
+        };
+        let requirement = &line[at + PIP_NOT_FOUND.len()..];
+        let name: String = requirement
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The package names npm reports as not found (`npm error 404  The
+/// requested resource 'lodahs@*' could not be found`, or older npm's
+/// `'lodahs@*' is not in this registry`) or as having no version left
+/// (`No versions available for lodahs`), in order.
+pub fn npm_not_found(stderr: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    // A name whose every version was unpublished (`ENOVERSIONS`).
+    for line in stderr.lines() {
+        if let Some((_, name)) = line.split_once("No versions available for ") {
+            let name = name.trim();
+            if !name.is_empty() && !names.iter().any(|seen| seen == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    for line in stderr.lines().filter(|line| line.contains("404")) {
+        let Some((_, quoted)) = line.split_once('\'') else {
+            continue;
+        };
+        let Some((spec, _)) = quoted.split_once('\'') else {
+            continue;
+        };
+        // `name@range`; a scoped name starts with its own `@`.
+        let name = match spec.rfind('@') {
+            Some(at) if at > 0 => &spec[..at],
+            _ => spec,
+        };
+        if !name.is_empty() && !names.iter().any(|seen| seen == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// One hint line per name that looks like a popular package of
+/// `ecosystem` (`  hint: 'reqeusts' is not on the index; did you mean
+/// 'requests'? (swapped adjacent characters)`; npm: "registry"), or ""
+/// when none does.
+pub fn hints(ecosystem: Ecosystem, names: &[String], popular: &PopularIndex) -> String {
+    let mut out = String::new();
+    for name in names {
+        let config = typosquat::TyposquatConfig::default();
+        let found = typosquat::check(ecosystem, name, popular, &config);
+        if let Some(best) = found.first() {
+            let place = match ecosystem {
+                Ecosystem::Pypi => "index",
+                Ecosystem::Npm => "registry",
+            };
+            out.push_str(&format!(
+                "\n  hint: '{name}' is not on the {place}; {} ({})",
+                best.did_you_mean(),
+                best.transformation
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PIP_ERROR: &str = "ERROR: Could not find a version that satisfies the requirement reqeusts==2.0 (from versions: none)\nERROR: No matching distribution found for reqeusts==2.0\nERROR: No matching distribution found for alpha-widget[extra]>=1";
+
+    #[test]
+    fn names_pip_could_not_find() {
+        assert_eq!(pip_not_found(PIP_ERROR), ["reqeusts", "alpha-widget"]);
+        assert!(pip_not_found("ERROR: ResolutionImpossible").is_empty());
+    }
+
+    #[test]
+    fn names_npm_could_not_find() {
+        let npm10 = "npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:9/lodahs - Not found\nnpm error 404\nnpm error 404  The requested resource 'lodahs@*' could not be found or you do not have permission to access it.";
+        assert_eq!(npm_not_found(npm10), ["lodahs"]);
+        let older = "npm ERR! 404  '@bable/core@^7.0.0' is not in this registry.";
+        assert_eq!(npm_not_found(older), ["@bable/core"]);
+        assert!(npm_not_found("npm error code ERESOLVE").is_empty());
+        let unpublished = "npm error code ENOVERSIONS\nnpm error No versions available for lodahs";
+        assert_eq!(npm_not_found(unpublished), ["lodahs"]);
+    }
+
+    #[test]
+    fn a_missing_look_alike_gets_the_right_name() {
+        let names = pip_not_found(PIP_ERROR);
+        let text = hints(Ecosystem::Pypi, &names, PopularIndex::shipped_pypi());
+        assert_eq!(
+            text,
+            "\n  hint: 'reqeusts' is not on the index; did you mean 'requests'? (swapped adjacent characters)"
+        );
+        let npm = hints(
+            Ecosystem::Npm,
+            &["lodahs".to_string(), "left-pad-x".to_string()],
+            PopularIndex::shipped_npm(),
+        );
+        assert!(
+            npm.contains("'lodahs' is not on the registry; did you mean 'lodash'?"),
+            "{npm}"
+        );
+        assert_eq!(npm.lines().count(), 2, "one hint, for lodahs only: {npm}");
+    }
+}
