@@ -23,7 +23,7 @@ pub use rules::{
 
 use super::archive::{self, read_archive, shorten, ArchiveLimits, Tally};
 use super::Finding;
-use files::{binary_expected, executable, install_time_files, is_code, is_shell, kind_of};
+use files::{binary_expected, executable, install_time_files, is_code, is_shell, is_test, kind_of};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rules::{Role, RULES};
 use std::sync::OnceLock;
@@ -201,6 +201,7 @@ fn scan_file(c: &Compiled, path: &str, data: &[u8], install_time: bool, tally: &
         return;
     }
     let shell = is_shell(path, data);
+    let test = is_test(path) && !install_time;
     let mut cred: Option<(usize, bool)> = None;
     let mut send: Option<usize> = None;
     let mut endpoint = false;
@@ -241,6 +242,7 @@ fn scan_file(c: &Compiled, path: &str, data: &[u8], install_time: bool, tally: &
             Role::NetworkSend => send = re.find(data).map(|m| m.start()),
             Role::Fetch => fetch = lines_of(re, data),
             Role::ExecVariable => exec = lines_of(re, data),
+            Role::Entropy if test => {}
             Role::Entropy => {
                 let hit = re.find_iter(data).find(|m| packed(&m.as_bytes()[1..]));
                 if let Some(m) = hit {
@@ -274,7 +276,7 @@ fn scan_file(c: &Compiled, path: &str, data: &[u8], install_time: bool, tally: &
                     evidence(path, data, s),
                 );
             }
-        } else {
+        } else if !test {
             let reason = "Reads credentials or tokens (no network send beside it)";
             tally.add(
                 CREDENTIAL_ACCESS,

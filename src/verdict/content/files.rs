@@ -62,7 +62,8 @@ pub(super) fn binary_expected(kind: Kind, path: &str) -> bool {
                 })
             };
             (path.starts_with("setuptools/") && launcher(&["cli", "gui"]))
-                || (path.contains("/distlib/") && launcher(&["t", "w"]))
+                || ((path.starts_with("distlib/") || path.contains("/distlib/"))
+                    && launcher(&["t", "w"]))
         }
         Kind::Source => false,
     }
@@ -187,4 +188,31 @@ pub(super) fn install_time_files(files: &[(String, Vec<u8>)]) -> BTreeSet<String
         }
     }
     out
+}
+
+/// Is `path` part of a test suite (`tests/`, `test_x.py`, `conftest.py`,
+/// `x.test.js`)? Test code holds fake secrets and random fixtures by
+/// design, and nothing imports it at install or import time, so the weak
+/// signals (a long random literal, a credential read with no send) do not
+/// count there; the strong ones still do.
+pub(super) fn is_test(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.split('/');
+    let name = parts.next_back().unwrap_or("");
+    let in_tests =
+        parts.any(|dir| matches!(dir, "tests" | "test" | "testing" | "__tests__" | "spec"));
+    in_tests
+        || name == "conftest.py"
+        || (name.starts_with("test_") && name.ends_with(".py"))
+        || name.ends_with("_test.py")
+        || [
+            ".test.js",
+            ".spec.js",
+            ".test.ts",
+            ".spec.ts",
+            ".test.mjs",
+            ".test.cjs",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }

@@ -137,7 +137,7 @@ pub(super) const RULES: &[Rule] = &[
         points: 60,
         reason: "Runs an encoded or downloaded PowerShell command",
         role: Role::Direct,
-        pattern: r#"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,100}?\s-e(?:nc?|ncodedcommand)?\s+[a-z0-9+/=]{16,}|\b(?:iex|invoke-expression)\b[^\n]{0,120}?(?:downloadstring|invoke-webrequest|invoke-restmethod|\biwr\b|\birm\b)|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]{0,200}\|\s*(?:iex|invoke-expression)\b|\bcertutil(?:\.exe)?\s[^\n]{0,40}-urlcache|\bmshta(?:\.exe)?\s+https?:"#,
+        pattern: r#"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,100}?\s-e(?:nc?|ncodedcommand)?\s+[a-z0-9+/=]{16,}|\b(?:iex|invoke-expression)\s*[(\$][^\n]{0,120}?(?:downloadstring|invoke-webrequest|invoke-restmethod|\biwr\b|\birm\b)|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]{0,200}\|\s*(?:iex|invoke-expression)\b|\bcertutil(?:\.exe)?\s[^\n]{0,40}-urlcache|\bmshta(?:\.exe)?\s+https?:"#,
     },
     Rule {
         code: DOWNLOAD_EXEC,

