@@ -193,19 +193,9 @@ pub async fn install(
         }
         // Name the upstream, not the view's loopback port that is gone,
         // and the right name when a typo is no package at all.
-        Err(resolver::ResolveError::Pip { stderr, code, .. }) => {
-            let not_found = suggest::pip_not_found(&stderr);
-            let popular =
-                crate::data::popular(crate::ecosystem::Ecosystem::Pypi, &settings.data_dir);
-            let hints = suggest::hints(crate::ecosystem::Ecosystem::Pypi, &not_found, popular);
-            return Err(resolver::ResolveError::Pip {
-                index: crate::repo::upload::redact_url(&up.index_url),
-                stderr: format!("{stderr}{hints}"),
-                code,
-            }
-            .into());
+        Err(e) => {
+            return Err(suggest::explain_pip_error(e, &up.index_url, &settings.data_dir).into())
         }
-        Err(e) => return Err(e.into()),
     };
     let skipped = skipped_versions(&tree, hidden);
     for h in &skipped {

@@ -223,7 +223,8 @@ pub async fn install_pip(
         &req.requirements,
         &req.pip_args,
     )
-    .await?;
+    .await
+    .map_err(|e| super::suggest::explain_pip_error(e, &up.index_url, &settings.data_dir))?;
     if let Some(blocked) = vet(settings, &server, &tree, progress).await? {
         return Ok(Outcome::Blocked(blocked));
     }

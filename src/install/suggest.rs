@@ -3,9 +3,34 @@
 //! any verdict could explain it, so the name rule's answer is added to
 //! pip's error: the user learns the right name instead of retrying.
 
+use crate::ecosystem::pypi::resolver::ResolveError;
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::PopularIndex;
 use crate::verdict::typosquat;
+
+/// pip's resolver error as the user should read it: naming `index_url`
+/// (credentials redacted) rather than whatever loopback view pip was
+/// pointed at, with a hint for each missing name that looks like a
+/// popular one. Other errors pass through.
+pub fn explain_pip_error(
+    error: ResolveError,
+    index_url: &str,
+    data_dir: &std::path::Path,
+) -> ResolveError {
+    match error {
+        ResolveError::Pip { stderr, code, .. } => {
+            let not_found = pip_not_found(&stderr);
+            let popular = crate::data::popular(Ecosystem::Pypi, data_dir);
+            let hints = hints(Ecosystem::Pypi, &not_found, popular);
+            ResolveError::Pip {
+                index: crate::repo::upload::redact_url(index_url),
+                stderr: format!("{stderr}{hints}"),
+                code,
+            }
+        }
+        other => other,
+    }
+}
 
 /// What pip prints before a requirement it found no distribution for.
 const PIP_NOT_FOUND: &str = "No matching distribution found for ";
@@ -98,6 +123,38 @@ mod tests {
     fn names_pip_could_not_find() {
         assert_eq!(pip_not_found(PIP_ERROR), ["reqeusts", "alpha-widget"]);
         assert!(pip_not_found("ERROR: ResolutionImpossible").is_empty());
+    }
+
+    #[test]
+    fn pip_errors_name_the_upstream_without_credentials() {
+        let error = ResolveError::Pip {
+            index: "http://127.0.0.1:41234/simple/".into(),
+            stderr: PIP_ERROR.into(),
+            code: Some(1),
+        };
+        let no_snapshot = std::path::Path::new("/nonexistent/secpip-data");
+        let explained = explain_pip_error(
+            error,
+            "https://ci-user:s3cret@mirror.example/simple/",
+            no_snapshot,
+        )
+        .to_string();
+        assert!(
+            explained.starts_with(
+                "pip could not resolve the requirements against https://mirror.example/simple/:"
+            ),
+            "{explained}"
+        );
+        assert!(!explained.contains("s3cret"), "{explained}");
+        assert!(
+            explained.ends_with("did you mean 'requests'? (swapped adjacent characters)"),
+            "{explained}"
+        );
+        let other = ResolveError::Report("bad".into());
+        assert_eq!(
+            explain_pip_error(other, "https://x/simple/", no_snapshot).to_string(),
+            "pip's resolution report could not be read: bad"
+        );
     }
 
     #[test]
