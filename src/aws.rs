@@ -87,7 +87,7 @@ where
         other => {
             let top = other.to_string();
             match std::error::Error::source(other) {
-                Some(source) => format!("{top}: {}", causes(source)),
+                Some(source) => format!("{top}: {}", crate::http::causes(source)),
                 None => top,
             }
         }
@@ -104,21 +104,6 @@ where
         Some(hint) => format!("{doing} ({resource}): {detail}\n  hint: {hint}"),
         None => format!("{doing} ({resource}): {detail}"),
     }
-}
-
-/// The messages of `err` and its sources, joined, without the Debug dump
-/// that `DisplayErrorContext` appends (it repeats everything).
-fn causes(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }
 
 /// The next step for an error code or transport failure.

@@ -135,21 +135,20 @@ pub fn describe(e: reqwest::Error) -> String {
     out
 }
 
-/// `e` and each of its causes, `: `-separated, each said once.
-fn causes(e: &reqwest::Error) -> String {
-    let mut out = String::new();
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        if !text.is_empty() && !out.contains(&text) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&text);
+/// An error and each of its causes, `: `-separated, each said once:
+/// reqwest's and the AWS SDK's own text is only the outermost ("error
+/// sending request", "dispatch failure").
+pub fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
         }
-        next = cause.source();
+        next = e.source();
     }
-    out
+    parts.join(": ")
 }
 
 /// The next step after a certificate failure.

@@ -7,7 +7,7 @@
 use super::{vet, InstallError, Outcome};
 use crate::config::Settings;
 use crate::ecosystem::npm::{installer, lockfile, resolver, upstream};
-use crate::ecosystem::{Ecosystem, ResolvedPackage};
+use crate::ecosystem::ResolvedPackage;
 use crate::repo::local::LocalRepo;
 use crate::repo::serve::IndexServer;
 use crate::report::progress::Progress;
@@ -85,23 +85,12 @@ pub async fn install(
             time::OffsetDateTime::now_utc()
                 - time::Duration::hours(settings.policy.min_release_age_hours as i64)
         });
-        let r = match resolver::resolve(&req.project, &registry, &req.specs, &req.npm_args, before)
+        // A typo that is no package at all gets the right name.
+        let r = resolver::resolve(&req.project, &registry, &req.specs, &req.npm_args, before)
             .await
-        {
-            Ok(r) => r,
-            // A typo that is no package at all gets the right name.
-            Err(resolver::NpmResolveError::Npm { registry, stderr }) => {
-                let not_found = super::suggest::npm_not_found(&stderr);
-                let popular = crate::data::popular(Ecosystem::Npm, &settings.data_dir);
-                let hints = super::suggest::hints(Ecosystem::Npm, &not_found, popular);
-                let error = resolver::NpmResolveError::Npm {
-                    registry,
-                    stderr: format!("{stderr}{hints}"),
-                };
-                return Err(NpmError::from(error).into());
-            }
-            Err(e) => return Err(NpmError::from(e).into()),
-        };
+            .map_err(|e| {
+                NpmError::from(super::suggest::explain_npm_error(e, &settings.data_dir))
+            })?;
         (r.tree.clone(), Some(r))
     };
 

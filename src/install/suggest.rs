@@ -3,6 +3,7 @@
 //! any verdict could explain it, so the name rule's answer is added to
 //! pip's error: the user learns the right name instead of retrying.
 
+use crate::ecosystem::npm::resolver::NpmResolveError;
 use crate::ecosystem::pypi::resolver::ResolveError;
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::PopularIndex;
@@ -32,6 +33,23 @@ pub fn explain_pip_error(
     }
 }
 
+/// npm's resolver error with a hint for each missing name that looks like
+/// a popular one. Other errors pass through.
+pub fn explain_npm_error(error: NpmResolveError, data_dir: &std::path::Path) -> NpmResolveError {
+    match error {
+        NpmResolveError::Npm { registry, stderr } => {
+            let not_found = npm_not_found(&stderr);
+            let popular = crate::data::popular(Ecosystem::Npm, data_dir);
+            let hints = hints(Ecosystem::Npm, &not_found, popular);
+            NpmResolveError::Npm {
+                registry,
+                stderr: format!("{stderr}{hints}"),
+            }
+        }
+        other => other,
+    }
+}
+
 /// What pip prints before a requirement it found no distribution for.
 const PIP_NOT_FOUND: &str = "No matching distribution found for ";
 
@@ -44,15 +62,19 @@ pub fn pip_not_found(stderr: &str) -> Vec<String> {
             continue;
         };
         let requirement = &line[at + PIP_NOT_FOUND.len()..];
-        let name: String = requirement
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect();
-        if !name.is_empty() && !names.contains(&name) {
-            names.push(name);
-        }
+        let end = requirement
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(requirement.len());
+        push_new(&mut names, &requirement[..end]);
     }
     names
+}
+
+/// Appends `name` unless it is empty or already there.
+fn push_new(names: &mut Vec<String>, name: &str) {
+    if !name.is_empty() && !names.iter().any(|seen| seen == name) {
+        names.push(name.to_string());
+    }
 }
 
 /// The package names npm reports as not found (`npm error 404  The
@@ -64,10 +86,7 @@ pub fn npm_not_found(stderr: &str) -> Vec<String> {
     // A name whose every version was unpublished (`ENOVERSIONS`).
     for line in stderr.lines() {
         if let Some((_, name)) = line.split_once("No versions available for ") {
-            let name = name.trim();
-            if !name.is_empty() && !names.iter().any(|seen| seen == name) {
-                names.push(name.to_string());
-            }
+            push_new(&mut names, name.trim());
         }
     }
     for line in stderr.lines().filter(|line| line.contains("404")) {
@@ -82,9 +101,7 @@ pub fn npm_not_found(stderr: &str) -> Vec<String> {
             Some(at) if at > 0 => &spec[..at],
             _ => spec,
         };
-        if !name.is_empty() && !names.iter().any(|seen| seen == name) {
-            names.push(name.to_string());
-        }
+        push_new(&mut names, name);
     }
     names
 }
@@ -94,15 +111,15 @@ pub fn npm_not_found(stderr: &str) -> Vec<String> {
 /// 'requests'? (swapped adjacent characters)`; npm: "registry"), or ""
 /// when none does.
 pub fn hints(ecosystem: Ecosystem, names: &[String], popular: &PopularIndex) -> String {
+    let config = typosquat::TyposquatConfig::default();
+    let place = match ecosystem {
+        Ecosystem::Pypi => "index",
+        Ecosystem::Npm => "registry",
+    };
     let mut out = String::new();
     for name in names {
-        let config = typosquat::TyposquatConfig::default();
         let found = typosquat::check(ecosystem, name, popular, &config);
         if let Some(best) = found.first() {
-            let place = match ecosystem {
-                Ecosystem::Pypi => "index",
-                Ecosystem::Npm => "registry",
-            };
             out.push_str(&format!(
                 "\n  hint: '{name}' is not on the {place}; {} ({})",
                 best.did_you_mean(),

@@ -17,6 +17,20 @@ fn points(f: &[Finding]) -> i32 {
     f.iter().map(|f| f.points).sum()
 }
 
+/// 300 pseudo-random base64 characters: a packed payload's literal.
+fn random_blob() -> String {
+    let mut blob = String::new();
+    let mut x: u32 = 7;
+    for _ in 0..300 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        blob.push(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(x >> 16) as usize % 64] as char,
+        );
+    }
+    blob
+}
+
 /// A small but real-looking library: subprocess in a module, base64,
 /// HTTP posts, environment reads, a README that pipes curl into sh.
 const HARMLESS: &[(&str, &str)] = &[
@@ -193,15 +207,7 @@ fn install_spawn_only_counts_at_install_time() {
 
 #[test]
 fn endpoints_obfuscation_and_ips() {
-    let mut blob = String::new();
-    let mut x: u32 = 7;
-    for _ in 0..300 {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        blob.push(
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                [(x >> 16) as usize % 64] as char,
-        );
-    }
+    let blob = random_blob();
     let f = scan(&files(&[("p/a.py", &format!("PAYLOAD = '{blob}'\n"))]));
     assert_eq!((codes(&f), points(&f)), (vec![OBFUSCATION], 20));
     let f = scan(&files(&[(
@@ -229,15 +235,7 @@ fn alias_lists_are_not_powershell_commands() {
 fn weak_signals_in_test_suites_do_not_count() {
     // pandas' own tests: a fake AWS key in a fixture, a random literal.
     let conftest = "def aws(monkeysession):\n    monkeysession.setenv(\"AWS_SECRET_ACCESS_KEY\", \"testing\")\n";
-    let mut blob = String::new();
-    let mut x: u32 = 7;
-    for _ in 0..300 {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        blob.push(
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                [(x >> 16) as usize % 64] as char,
-        );
-    }
+    let blob = random_blob();
     let entropy = &format!("EXPECTED = '{blob}'\n");
     for path in [
         "pandas/tests/io/conftest.py",
