@@ -14,7 +14,7 @@
 //! Benchmarks start it, read those lines, and point secpip (or plain pip) at
 //! it, so they measure secpip and pip rather than the network.
 
-#[path = "../tests/common/upstream.rs"]
+#[path = "../tests/it/common/upstream.rs"]
 mod upstream;
 
 use std::io::Write;

@@ -2,11 +2,9 @@
 //! with a real validator, and `--format asff` against the fields and
 //! limits the AWS Security Finding Format requires (BatchImportFindings).
 
-mod common;
-
-use common::sarif_schema;
-use common::upstream::{FixturePackage, Upstream};
-use common::TestContext;
+use crate::common::sarif_schema;
+use crate::common::upstream::{FixturePackage, Upstream};
+use crate::common::TestContext;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::Stdio;

@@ -6,14 +6,12 @@
 //! Each test starts its own dynalite on a free loopback port with its own
 //! table, so tests run in parallel and never see each other's rows.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::aws_servers::{aws_settings, dynamodb_client, sdk_config, Dynalite, Moto};
 use aws_sdk_dynamodb::types::AttributeValue;
-use common::aws_servers::{aws_settings, dynamodb_client, sdk_config, Dynalite, Moto};
 use secpip::ecosystem::{Ecosystem, PackageId};
 use secpip::store::dynamodb::DynamoStore;
 use secpip::store::{now_ms, Claim, PolicyAction, PolicyEntry, Status, StatusStore};

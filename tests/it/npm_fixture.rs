@@ -1,20 +1,18 @@
-//! Proves the loopback npm registry (`tests/common/npm_upstream.rs`) is good
+//! Proves the loopback npm registry (`tests/it/common/npm_upstream.rs`) is good
 //! enough for real npm: lock-only resolution, installs, lifecycle scripts and
 //! integrity failures all behave as they do against the public registry.
 //! Every npm runs through [`NpmProject`], with its own HOME, cache and empty
 //! npmrc files, so nothing of the machine's npm configuration leaks in.
-
-mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::npm_upstream::{
+use crate::common::npm_upstream::{
     module_value, packument_path, tarball_file, tarball_path, NpmPackage, NpmProject, NpmUpstream,
 };
-use common::{run, Ran};
+use crate::common::{run, Ran};
 use serde_json::Value;
 
 const PAD: (&str, &str) = ("quillmoth-pad", "1.4.2");

@@ -1,14 +1,14 @@
 //! Each rule family blocking (or holding back) something in a real install:
 //! the real binary, real pip in a throwaway venv, the loopback upstream.
 
-mod common;
-
-use common::upstream::{iso_days_ago, ArtifactKind, FixturePackage, FixtureVersion, Upstream};
-use common::{Ran, TestContext};
+use crate::common::upstream::{
+    iso_days_ago, ArtifactKind, FixturePackage, FixtureVersion, Upstream,
+};
+use crate::common::{Ran, TestContext};
 use serde_json::Value;
 
 fn run(ctx: &TestContext, args: &[&str]) -> Ran {
-    common::run(&mut ctx.secpip(args))
+    crate::common::run(&mut ctx.secpip(args))
 }
 
 fn installed_version(ctx: &TestContext, name: &str) -> Option<String> {
@@ -67,7 +67,8 @@ fn cooldown_picks_the_newest_version_old_enough_and_says_what_it_skipped() {
 
     // Asking for the young version exactly: refused with the reason, exit 3.
     let venv = ctx.new_venv("pinned");
-    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear==1.1.0"]));
+    let ran =
+        crate::common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear==1.1.0"]));
     ran.assert_code(3);
     assert!(
         ran.stderr
@@ -79,7 +80,7 @@ fn cooldown_picks_the_newest_version_old_enough_and_says_what_it_skipped() {
     // An exception lets that version in early.
     ctx.append_config("\n[policy]\nrelease_age_exceptions = [\"delta-gear@1.1.0\"]\n");
     let venv = ctx.new_venv("excepted");
-    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear"]));
+    let ran = crate::common::run(&mut ctx.secpip_with_venv(&venv, &["install", "delta-gear"]));
     ran.assert_code(0);
     assert!(ctx.venv_has_in(&venv, "delta-gear"));
     assert_eq!(ctx.expect_row("delta-gear", "1.1.0")["status"], "SECURE");
@@ -143,7 +144,7 @@ fn expired_secure_verdict_is_checked_again() {
     let db = age_verdicts_by_31_days(&ctx);
     assert!(db, "could not age the verdict");
     let venv = ctx.new_venv("again");
-    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    let ran = crate::common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
     ran.assert_code(0);
     let row = ctx.expect_row("alpha-widget", "2.1.0");
     assert_eq!(

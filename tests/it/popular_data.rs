@@ -1,10 +1,8 @@
 //! The popular-package snapshot: the script that makes `data/` and the
 //! `secpip data refresh-popular` command that replaces it at run time.
 
-mod common;
-
-use common::upstream::Upstream;
-use common::TestContext;
+use crate::common::upstream::Upstream;
+use crate::common::TestContext;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -67,7 +65,7 @@ fn refresh_popular_from_a_url_changes_what_counts_as_a_look_alike() {
     let ctx = TestContext::new(&upstream);
     // Before: `zorbaltt-kit` looks like nothing popular.
     let check = |ctx: &TestContext| {
-        let o = common::run(&mut ctx.secpip(&["check", "zorbaltt-kit", "--json"]));
+        let o = crate::common::run(&mut ctx.secpip(&["check", "zorbaltt-kit", "--json"]));
         serde_json::from_str::<serde_json::Value>(&o.stdout)
             .unwrap_or_else(|e| panic!("{e}\n{}", o.describe()))
     };
@@ -106,8 +104,8 @@ fn refresh_popular_from_a_url_changes_what_counts_as_a_look_alike() {
         .unwrap_or_else(|| panic!("unexpected http.server banner {line:?}"))
         .to_string();
     let url = format!("http://127.0.0.1:{port}/top.json");
-    let ran = common::run(&mut ctx.secpip(&["data", "refresh-popular", "--url", &url]));
-    let missing = common::run(&mut ctx.secpip(&[
+    let ran = crate::common::run(&mut ctx.secpip(&["data", "refresh-popular", "--url", &url]));
+    let missing = crate::common::run(&mut ctx.secpip(&[
         "data",
         "refresh-popular",
         "--url",

@@ -2,10 +2,8 @@
 //! and none needs AWS (the SDK fails before sending, or the endpoint is a
 //! closed loopback port).
 
-mod common;
-
-use common::upstream::Upstream;
-use common::{run, TestContext};
+use crate::common::upstream::Upstream;
+use crate::common::{run, TestContext};
 
 /// A context whose config selects the AWS backend with `extra` under `[aws]`.
 fn aws_context(upstream: &Upstream, extra: &str) -> TestContext {

@@ -2,11 +2,9 @@
 //! a loopback upstream registry (packuments and tarballs built at test
 //! time), with a private npm HOME, cache and empty npmrc files.
 
-mod common;
-
-use common::npm_upstream::{tarball_file, NpmPackage, NpmProject, NpmUpstream};
-use common::upstream::Upstream;
-use common::{Ran, TestContext};
+use crate::common::npm_upstream::{tarball_file, NpmPackage, NpmProject, NpmUpstream};
+use crate::common::upstream::Upstream;
+use crate::common::{Ran, TestContext};
 use std::process::Command;
 
 const PAD: (&str, &str) = ("quillmoth-pad", "1.4.2");
@@ -61,7 +59,7 @@ fn secpip_npm(n: &Npm, project: &NpmProject, args: &[&str]) -> Ran {
         .env("npm_config_globalconfig", &project.globalconfig)
         .env("npm_config_fetch_retries", "0")
         .env("npm_config_update_notifier", "false");
-    common::run(&mut cmd)
+    crate::common::run(&mut cmd)
 }
 
 fn row_status(n: &Npm, name: &str, version: &str) -> String {
@@ -236,7 +234,7 @@ fn a_look_alike_published_by_its_targets_maintainer_stands() {
         "",
     );
     let check = |name: &str| {
-        common::run(
+        crate::common::run(
             &mut n
                 .ctx
                 .secpip(&["check", "--platform", "npm", name, "--json"]),
@@ -280,8 +278,11 @@ fn npm_ci_installs_an_existing_lockfile() {
         "",
     );
     let project = NpmProject::new(&n.registry.registry_url(), &[(STRINGS.0, "^2.0.0")]);
-    let made =
-        common::run(&mut project.npm(&["install", "--package-lock-only", "--ignore-scripts"]));
+    let made = crate::common::run(&mut project.npm(&[
+        "install",
+        "--package-lock-only",
+        "--ignore-scripts",
+    ]));
     assert!(made.status.success(), "{}", made.describe());
     let before = std::fs::read_to_string(project.lockfile_path()).unwrap();
     let ran = secpip_npm(&n, &project, &["ci"]);

@@ -7,16 +7,14 @@
 //! Credentials reach every process the standard way: a profile file in the
 //! test's `$HOME/.aws/credentials` (fake keys; the stand-ins accept any).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::artifacts::block;
+use crate::common::aws_servers::{Dynalite, Moto};
+use crate::common::team_servers::PypiServer;
+use crate::common::upstream::{wheel_filename, FixturePackage, Upstream};
+use crate::common::{Running, TestContext};
 use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
-use common::artifacts::block;
-use common::aws_servers::{Dynalite, Moto};
-use common::team_servers::PypiServer;
-use common::upstream::{wheel_filename, FixturePackage, Upstream};
-use common::{Running, TestContext};
 use serde_json::Value;
 
 const REGION: &str = "us-east-1";
@@ -420,8 +418,8 @@ fn twenty_concurrent_installs_of_one_new_package_cause_one_scan() {
 
 #[test]
 fn npm_install_on_the_aws_backend_publishes_to_the_team_registry() {
-    use common::npm_upstream::{NpmPackage, NpmProject, NpmUpstream};
-    use common::team_servers::Verdaccio;
+    use crate::common::npm_upstream::{NpmPackage, NpmProject, NpmUpstream};
+    use crate::common::team_servers::Verdaccio;
 
     let registry = NpmUpstream::start(vec![
         NpmPackage::healthy("quillmoth-pad", "1.4.2", &[]),

@@ -5,12 +5,10 @@
 //! Each test owns its `Upstream` and its `TestContext`, so the tests can run
 //! in parallel threads.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::upstream::{wheel_filename, FixturePackage, Logged, Upstream};
-use common::{Ran, Running, TestContext, RUN_TIMEOUT};
+use crate::common::upstream::{wheel_filename, FixturePackage, Logged, Upstream};
+use crate::common::{Ran, Running, TestContext, RUN_TIMEOUT};
 use serde_json::Value;
 
 const ALPHA: (&str, &str) = ("alpha-widget", "2.1.0");
@@ -28,7 +26,7 @@ fn alpha_and_beta() -> Vec<FixturePackage> {
 fn install(ctx: &TestContext, args: &[&str]) -> Ran {
     let mut full = vec!["install"];
     full.extend_from_slice(args);
-    common::run(&mut ctx.secpip(&full))
+    crate::common::run(&mut ctx.secpip(&full))
 }
 
 fn status_of(row: &Value) -> &str {
@@ -219,7 +217,7 @@ fn reinstall_of_vetted_package_starts_no_scan() {
     // Again, into a fresh venv, so pip really has to install both packages.
     upstream.clear_log();
     let second_venv = ctx.new_venv("venv-second");
-    let ran = common::run(&mut ctx.secpip_with_venv(&second_venv, &["install", ALPHA.0]));
+    let ran = crate::common::run(&mut ctx.secpip_with_venv(&second_venv, &["install", ALPHA.0]));
     ran.assert_code(0);
     for name in [ALPHA.0, BETA.0] {
         assert!(

@@ -7,16 +7,14 @@
 //! `common::team_servers`), so uploads really travel over HTTP with the
 //! recorded token as credentials.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
+use crate::common::artifacts::{block, npm_tarball, sha256, wheel};
+use crate::common::team_servers::{PypiServer, Verdaccio};
 use aws_sdk_codeartifact::config::retry::RetryConfig;
 use aws_sdk_codeartifact::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
 use aws_smithy_types::body::SdkBody;
-use common::artifacts::{block, npm_tarball, sha256, wheel};
-use common::team_servers::{PypiServer, Verdaccio};
 use secpip::config::aws::CodeArtifactSettings;
 use secpip::config::AwsSettings;
 use secpip::ecosystem::{Ecosystem, PackageId};

@@ -2,15 +2,13 @@
 //! firewall JSON, `block`/`allow` with who/why, Yellow verdicts in CI,
 //! fail-closed metadata, bad config, Ctrl-C and the overall timeout.
 
-mod common;
-
-use common::upstream::{wheel_filename, FixturePackage, Upstream};
-use common::{Ran, Running, TestContext, RUN_TIMEOUT};
+use crate::common::upstream::{wheel_filename, FixturePackage, Upstream};
+use crate::common::{Ran, Running, TestContext, RUN_TIMEOUT};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
 fn run(ctx: &TestContext, args: &[&str]) -> Ran {
-    common::run(&mut ctx.secpip(args))
+    crate::common::run(&mut ctx.secpip(args))
 }
 
 /// A real but obscure project: 2 releases, 40 downloads, a repository with
@@ -127,13 +125,13 @@ fn block_and_allow_are_recorded_and_applied() {
 
     // The warm path must not bypass a block.
     let venv = ctx.new_venv("venv-after-block");
-    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    let ran = crate::common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
     ran.assert_code(3);
     assert!(ran.stderr.contains("incident 42"), "{}", ran.describe());
     assert!(!ctx.venv_has_in(&venv, "alpha-widget"));
 
     run(&ctx, &["allow", "alpha-widget", "--reason", "false alarm"]).assert_code(0);
-    let ran = common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
+    let ran = crate::common::run(&mut ctx.secpip_with_venv(&venv, &["install", "alpha-widget"]));
     ran.assert_code(0);
     assert!(ctx.venv_has_in(&venv, "alpha-widget"));
     assert_eq!(ctx.expect_row("alpha-widget", "2.1.0")["status"], "SECURE");

@@ -2,12 +2,10 @@
 //! local folder: vetted files are uploaded to a real pypiserver / verdaccio
 //! (started by the test setup), and pip / npm install from there.
 
-mod common;
-
-use common::npm_upstream::{NpmPackage, NpmProject, NpmUpstream};
-use common::team_servers::{PypiServer, Verdaccio};
-use common::upstream::{wheel_filename, FixturePackage, Upstream};
-use common::TestContext;
+use crate::common::npm_upstream::{NpmPackage, NpmProject, NpmUpstream};
+use crate::common::team_servers::{PypiServer, Verdaccio};
+use crate::common::upstream::{wheel_filename, FixturePackage, Upstream};
+use crate::common::TestContext;
 
 #[test]
 fn pip_installs_from_pypiserver_after_secpip_uploads_the_vetted_files() {
@@ -23,7 +21,7 @@ fn pip_installs_from_pypiserver_after_secpip_uploads_the_vetted_files() {
         server.index_url(),
         server.username
     ));
-    let ran = common::run(
+    let ran = crate::common::run(
         ctx.secpip(&["install", "alpha-widget"])
             .env("SECPIP_REPO_PASSWORD", &server.password),
     );
@@ -77,7 +75,7 @@ fn npm_installs_from_verdaccio_as_the_team_registry() {
     ));
     let project = NpmProject::new(&registry.registry_url(), &[("brindle-strings", "^2.0.0")]);
     let dir = project.dir.display().to_string();
-    let ran = common::run(
+    let ran = crate::common::run(
         ctx.secpip(&["npm", "install", "-C", &dir])
             .env("SECPIP_REPO_TOKEN", &token)
             .env("npm_config_cache", &project.cache)

@@ -2,10 +2,8 @@
 //! verdict TTL behave: real binaries (server and CLI processes), real
 //! SQLite, the loopback upstream fixture.
 
-mod common;
-
-use common::serve::{fixtures, metric, pick, scan_body, Server};
-use common::{Running, TestContext, RUN_TIMEOUT};
+use crate::common::serve::{fixtures, metric, pick, scan_body, Server};
+use crate::common::{Running, TestContext, RUN_TIMEOUT};
 use serde_json::json;
 
 /// The scan counter and the row's own count, as `(scans_total, scan_count)`.

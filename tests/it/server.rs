@@ -1,11 +1,9 @@
 //! `secpip serve`: the real binary as a child process on a free loopback
 //! port, real SQLite, the loopback upstream fixture, and plain HTTP.
 
-mod common;
-
-use common::serve::{fixtures, metric, pick, scan_body, Server};
-use common::upstream::wheel_filename;
-use common::TestContext;
+use crate::common::serve::{fixtures, metric, pick, scan_body, Server};
+use crate::common::upstream::wheel_filename;
+use crate::common::TestContext;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -57,7 +55,7 @@ fn wait_for_event(rx: &mpsc::Receiver<Value>, event: &str) -> Value {
 
 /// The audit log of `package`, through `secpip audit --json`.
 fn audit(ctx: &TestContext, package: &str) -> Vec<Value> {
-    let ran = common::run(&mut ctx.secpip(&["audit", "--json", "--package", package]));
+    let ran = crate::common::run(&mut ctx.secpip(&["audit", "--json", "--package", package]));
     ran.assert_code(0);
     ran.stdout
         .lines()
@@ -282,7 +280,7 @@ fn admin_needs_the_right_token_and_changes_are_audited_and_announced() {
         pick(&last, &["kind", "who", "why"]),
         json!(["block", "alice", "incident 42"])
     );
-    let human = common::run(&mut ctx.secpip(&["audit"]));
+    let human = crate::common::run(&mut ctx.secpip(&["audit"]));
     assert!(
         human.stdout.contains("block") && human.stdout.contains("by alice: incident 42"),
         "{}",
@@ -389,7 +387,8 @@ fn a_remote_install_is_vetted_by_the_server_and_installed_from_its_index() {
     let upstream = fixtures();
     let ctx = TestContext::new(&upstream);
     let server = Server::start(&ctx, &[], &[]);
-    let ran = common::run(&mut ctx.secpip(&["--server", &server.url, "install", "alpha-widget"]));
+    let ran =
+        crate::common::run(&mut ctx.secpip(&["--server", &server.url, "install", "alpha-widget"]));
     ran.assert_code(0);
     assert!(ctx.venv_has("alpha-widget"), "{}", ran.describe());
     let (_, row) = server.get("/v1/status/pypi/alpha-widget/2.1.0");
@@ -399,7 +398,8 @@ fn a_remote_install_is_vetted_by_the_server_and_installed_from_its_index() {
         "{row}"
     );
     // The typosquat is refused by the server's verdict.
-    let ran = common::run(&mut ctx.secpip(&["--server", &server.url, "install", "reqeusts"]));
+    let ran =
+        crate::common::run(&mut ctx.secpip(&["--server", &server.url, "install", "reqeusts"]));
     ran.assert_code(3);
     assert!(!ctx.venv_has("reqeusts"));
 }

@@ -6,15 +6,13 @@
 //! each test starts its own on a free loopback port, so tests run in
 //! parallel and never see each other's packages.
 
-mod common;
-
 use std::time::Duration;
 
-use common::artifacts::{block, npm_tarball, sdist, sha256, wheel};
-use common::npm_upstream::NpmProject;
-use common::team_servers::{PypiServer, Verdaccio};
-use common::upstream::Upstream;
-use common::{run, TestContext};
+use crate::common::artifacts::{block, npm_tarball, sdist, sha256, wheel};
+use crate::common::npm_upstream::NpmProject;
+use crate::common::team_servers::{PypiServer, Verdaccio};
+use crate::common::upstream::Upstream;
+use crate::common::{run, TestContext};
 use secpip::ecosystem::{Ecosystem, PackageId};
 use secpip::repo::upload::{npm_login, UploadConfig, UploadError, UploadRepo};
 use secpip::repo::SecureRepo;

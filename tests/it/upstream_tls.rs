@@ -3,10 +3,8 @@
 //! names (as pip and curl do), and when it does not trust the server it
 //! says why and what to do, and fails closed.
 
-mod common;
-
-use common::upstream::{FixturePackage, Upstream};
-use common::{Ran, TestContext};
+use crate::common::upstream::{FixturePackage, Upstream};
+use crate::common::{Ran, TestContext};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -139,7 +137,7 @@ fn an_upstream_behind_a_private_ca_is_trusted_through_ssl_cert_file() {
 
     // Not trusted (the system store does not know this CA): the verdict
     // fails closed and names the certificate and the next step.
-    let untrusted: Ran = common::run(&mut ctx.secpip(&["check", "alpha-widget"]));
+    let untrusted: Ran = crate::common::run(&mut ctx.secpip(&["check", "alpha-widget"]));
     untrusted.assert_code(3);
     let text = format!("{}{}", untrusted.stdout, untrusted.stderr);
     assert!(
@@ -150,7 +148,7 @@ fn an_upstream_behind_a_private_ca_is_trusted_through_ssl_cert_file() {
     assert_eq!(metadata_gets(&upstream), 0, "no request got through");
 
     // Trusted through SSL_CERT_FILE: the metadata arrives over TLS.
-    let trusted = common::run(
+    let trusted = crate::common::run(
         ctx.secpip(&["check", "alpha-widget", "--json"])
             .env("SSL_CERT_FILE", &ca_file),
     );
