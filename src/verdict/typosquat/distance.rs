@@ -126,14 +126,41 @@ fn scan(scan: Scan<'_>, found: &mut Found<'_>) {
         far_rank = near_rank;
     }
     let similarity = found.similarity();
-    for target_len in len.saturating_sub(reach)..=len + reach {
+    // The most typed names are worth two slips from a shorter length
+    // (whole names only: an addition undone is one game already).
+    let whole = scan.also.is_none() && !scan.word_of_longer;
+    let top_rank = if whole { found.two_slip_max_rank() } else { 0 };
+    let wide = if top_rank > 0 {
+        reach.max(found.two_slip_reach(len))
+    } else {
+        reach
+    };
+    for target_len in len.saturating_sub(wide)..=len + wide {
         let limit = found.reach(len.min(target_len));
-        if len.abs_diff(target_len) > limit {
+        let top_limit = if top_rank > 0 {
+            limit.max(found.two_slip_reach(len.min(target_len)))
+        } else {
+            limit
+        };
+        if len.abs_diff(target_len) > top_limit {
             continue;
         }
         let bucket = similarity.bucket(target_len);
+        let near = len.abs_diff(target_len) <= limit;
         for candidate in bucket.iter().take_while(|c| c.rank <= near_rank) {
-            scan.consider(candidate, limit, found);
+            // Two slips are weak evidence, which keeps the first letter:
+            // that test spares most of the wider distance computations.
+            let top = candidate.rank <= top_rank;
+            if top && candidate.text.as_bytes().first() == scan.name.first() {
+                scan.consider(candidate, top_limit, found);
+            } else if near {
+                scan.consider(candidate, limit, found);
+            } else if !top {
+                break;
+            }
+        }
+        if !near {
+            continue;
         }
         // Beyond the ordinary reach only a swap (same length) or a letter
         // doubled or a doubled one typed once (one longer or shorter)
@@ -197,7 +224,14 @@ impl<'a> Scan<'a> {
         let Some(full) = found.name_at(candidate.position) else {
             return;
         };
-        let (kind, mut phrase) = describe(name, self.lower, target, distance);
+        let (mut kind, mut phrase) = describe(name, self.lower, target, distance);
+        if distance > found.reach(name.len().min(target.len())) {
+            // Only reached as one of the most typed names: two slips.
+            match two_slips(name, self.lower, target) {
+                Some(both) => (kind, phrase) = (Kind::TwoSlips, both),
+                None => return,
+            }
+        }
         if kind == Kind::Version {
             return; // `web3`/`web4`: the version rule decides.
         }
@@ -342,6 +376,76 @@ fn typo_not_family(name: &str, target: &str, found: &Found<'_>) -> bool {
     }
 }
 
+/// Kinds of single edit that two slips ([`Kind::TwoSlips`]) are made of:
+/// what a hand does on a keyboard. A vowel misspelt by ear next to another
+/// edit makes words (`commoner` for `commander`), an arbitrary letter
+/// anything.
+fn is_hand_slip(kind: Kind) -> bool {
+    kind.is_slip()
+        || matches!(
+            kind,
+            Kind::FatFinger | Kind::Keyboard | Kind::LookAlike | Kind::Plural | Kind::Version
+        )
+}
+
+/// How `target` became `name` in two slips of the hand, if it can have:
+/// each name one edit from both is tried as the step between, and both
+/// steps must be [`is_hand_slip`]s. Only run for names already two edits
+/// from one of the most typed names, so a few hundred short comparisons
+/// are cheap.
+fn two_slips(name: &[u8], lower: &str, target: &[u8]) -> Option<String> {
+    let mut letters: Vec<u8> = target.to_vec();
+    letters.sort_unstable();
+    letters.dedup();
+    let mut step: Vec<u8> = Vec::with_capacity(name.len() + 1);
+    let explain = |step: &[u8]| -> Option<String> {
+        if osa(step, target, 1) != Some(1) {
+            return None;
+        }
+        let step_text = String::from_utf8_lossy(step);
+        let (last, last_phrase) = describe(name, lower, step, 1);
+        let (first, first_phrase) = describe(step, &step_text, target, 1);
+        (is_hand_slip(first) && is_hand_slip(last))
+            .then(|| format!("{first_phrase}, and {last_phrase}"))
+    };
+    for at in 0..=name.len() {
+        if at < name.len() {
+            step.clear();
+            step.extend_from_slice(&name[..at]);
+            step.extend_from_slice(&name[at + 1..]);
+            if let Some(both) = explain(&step) {
+                return Some(both);
+            }
+            if at + 1 < name.len() && name[at] != name[at + 1] {
+                step.clear();
+                step.extend_from_slice(name);
+                step.swap(at, at + 1);
+                if let Some(both) = explain(&step) {
+                    return Some(both);
+                }
+            }
+        }
+        for &letter in &letters {
+            if at < name.len() && name[at] != letter {
+                step.clear();
+                step.extend_from_slice(name);
+                step[at] = letter;
+                if let Some(both) = explain(&step) {
+                    return Some(both);
+                }
+            }
+            step.clear();
+            step.extend_from_slice(&name[..at]);
+            step.push(letter);
+            step.extend_from_slice(&name[at..]);
+            if let Some(both) = explain(&step) {
+                return Some(both);
+            }
+        }
+    }
+    None
+}
+
 /// Whether `byte` stands right before or after position `at` of `text`:
 /// the extra or missing letter at `at` is then one of a doubled pair.
 fn beside(text: &[u8], at: usize, byte: u8) -> bool {
@@ -425,7 +529,16 @@ fn describe(name: &[u8], lower: &str, target: &[u8], distance: usize) -> (Kind, 
     }
     let (got, was) = (name[first], target[first]);
     let pair = format!("'{}' for '{}'", char::from(got), char::from(was));
-    if got.is_ascii_digit() && was.is_ascii_digit() {
+    // A number that ends a word, or the name but for one letter, is a
+    // version (`python2-x`, `newspaper3k`, `cupy-cuda12x`); one inside a
+    // word is part of the name (`s3transfer`, `h5py`).
+    let digits = name[first..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let after = first + digits;
+    let version = name.len() - after <= 1 || at_word_edge(lower, after - 1);
+    if got.is_ascii_digit() && was.is_ascii_digit() && version {
         (Kind::Version, format!("changed the version number: {pair}"))
     } else if look_alike_chars(got, was) {
         (Kind::LookAlike, format!("look-alike character {pair}"))

@@ -106,6 +106,10 @@ pub enum Kind {
     Changed,
     /// Two edits, in a long name.
     TwoEdits,
+    /// Two slips of the hand (each a swap, an omitted, doubled or
+    /// neighbouring character, a look-alike, a plural or version), on one
+    /// of the most typed names (`requetses`, `aiohtttps`).
+    TwoSlips,
     /// An npm scope imitated (`@bable/core`).
     Scope,
 }
@@ -147,7 +151,10 @@ impl Kind {
     /// are that close to *some* popular name, so they count only against
     /// the most popular ([`TyposquatConfig::weak_max_target_rank`]).
     pub fn is_weak(self) -> bool {
-        matches!(self, Kind::Changed | Kind::Extra | Kind::TwoEdits)
+        matches!(
+            self,
+            Kind::Changed | Kind::Extra | Kind::TwoEdits | Kind::TwoSlips
+        )
     }
 
     /// How strongly this game alone suggests a squat, 0–100.
@@ -162,7 +169,7 @@ impl Kind {
             | Kind::FatFinger => 85,
             Kind::Vowel => 80,
             Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
-            Kind::Affix | Kind::Version => 70,
+            Kind::Affix | Kind::Version | Kind::TwoSlips => 70,
             Kind::TwoEdits => 60,
         }
     }
@@ -213,6 +220,13 @@ pub struct TyposquatConfig {
     /// From this length on (separators not counted) two edits are
     /// tolerated, below it one (default 9).
     pub two_edit_min_len: usize,
+    /// Targets of two slips of the hand (`requetses`, `aiohtttps`) in a
+    /// name shorter than `two_edit_min_len` must rank this high (default
+    /// 100): the names typed most are typed wrong most.
+    pub two_slip_max_target_rank: u32,
+    /// From this length on (separators not counted) two slips of the hand
+    /// on one of the `two_slip_max_target_rank` names count (default 7).
+    pub two_slip_min_len: usize,
     /// Matches scoring below this are dropped (default 50).
     pub min_score: u8,
     /// At most this many similar packages are returned (default 5).
@@ -229,6 +243,8 @@ impl Default for TyposquatConfig {
             min_popularity_ratio: 10,
             min_len: 4,
             two_edit_min_len: 9,
+            two_slip_max_target_rank: 100,
+            two_slip_min_len: 7,
             min_score: 50,
             max_results: 5,
         }
@@ -381,6 +397,22 @@ impl<'a> Found<'a> {
     /// How far down the list a slip in one word of a longer name reaches.
     fn word_slip_max_rank(&self) -> u32 {
         self.cfg.word_slip_max_target_rank
+    }
+
+    /// Targets this popular are worth two slips from a shorter length
+    /// ([`Found::two_slip_reach`]).
+    fn two_slip_max_rank(&self) -> u32 {
+        self.cfg.two_slip_max_target_rank
+    }
+
+    /// Edits tolerated between a name of `len` characters and one of the
+    /// most typed names, when both are slips.
+    fn two_slip_reach(&self, len: usize) -> usize {
+        if len >= self.cfg.two_slip_min_len {
+            2
+        } else {
+            self.reach(len)
+        }
     }
 
     /// Edits tolerated between names of `len` characters.

@@ -693,3 +693,64 @@ fn name_forms() {
     assert!(names::keyboard_neighbours(b's', b'a'));
     assert!(!names::keyboard_neighbours(b'q', b'p'));
 }
+
+#[test]
+fn two_slips_on_the_most_typed_names() {
+    // Shorter than `two_edit_min_len`, so two edits count only as two
+    // slips of the hand on a top-100 name.
+    assert_eq!(
+        explain("requetses", "requests"),
+        "keyboard slip: extra character 'e', and swapped adjacent characters"
+    );
+    assert_eq!(
+        explain("aiohtttps", "aiohttp"),
+        "added plural 's', and repeated character 't'"
+    );
+    assert_eq!(
+        explain("urlllib", "urllib3"),
+        "dropped the version number, and repeated character 'l'"
+    );
+    let kinds: Vec<Kind> = check_with_hints(
+        Ecosystem::Pypi,
+        "requesgt",
+        pypi(),
+        &TyposquatConfig::default(),
+        &Hints::default(),
+    )
+    .into_iter()
+    .map(|m| m.kind)
+    .collect();
+    assert_eq!(kinds, [Kind::TwoSlips]);
+    // Two edits that are not both slips make real names: `colormap` is an
+    // omitted letter and an arbitrary one added to `colorama` (#81).
+    assert!(targets("colormap").is_empty(), "{:?}", targets("colormap"));
+    // `pyavroc` is two arbitrary letters changed in `pyarrow` (#90).
+    assert!(targets("pyavroc").is_empty(), "{:?}", targets("pyavroc"));
+    // The rank and length are policy.
+    let off = TyposquatConfig {
+        two_slip_max_target_rank: 0,
+        ..TyposquatConfig::default()
+    };
+    assert!(check(Ecosystem::Pypi, "requetses", pypi(), &off).is_empty());
+}
+
+#[test]
+fn a_digit_inside_a_word_is_part_of_the_name() {
+    // `3` and `4` are neighbours on the number row.
+    assert_eq!(
+        explain("s4transfer", "s3transfer"),
+        "keyboard slip: '4' for '3'"
+    );
+    // A number that ends the name (but for a letter) or a word is a
+    // version: another generation, not a slip.
+    assert!(
+        targets("newspaper4k").is_empty(),
+        "{:?}",
+        targets("newspaper4k")
+    );
+    assert!(
+        targets("cupy-cuda13x").is_empty(),
+        "{:?}",
+        targets("cupy-cuda13x")
+    );
+}
