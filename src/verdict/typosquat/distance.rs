@@ -532,13 +532,16 @@ fn describe(name: &[u8], lower: &str, target: &[u8], distance: usize) -> (Kind, 
     // A number that ends a word, or the name but for one letter, is a
     // version (`python2-x`, `newspaper3k`, `cupy-cuda12x`); one inside a
     // word is part of the name (`s3transfer`, `h5py`).
-    let digits = name[first..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let after = first + digits;
-    let version = name.len() - after <= 1 || at_word_edge(lower, after - 1);
-    if got.is_ascii_digit() && was.is_ascii_digit() && version {
+    let version = || {
+        // `got` is a digit here, so its run is at least one long.
+        let run = name[first..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let last = first + run - 1;
+        name.len() - last <= 2 || at_word_edge(lower, last)
+    };
+    if got.is_ascii_digit() && was.is_ascii_digit() && version() {
         (Kind::Version, format!("changed the version number: {pair}"))
     } else if look_alike_chars(got, was) {
         (Kind::LookAlike, format!("look-alike character {pair}"))
