@@ -122,8 +122,13 @@ fn scan(scan: Scan<'_>, found: &mut Found<'_>) {
     };
     let mut near_rank = found.max_rank();
     if scan.word_of_longer {
+        // A swapped or doubled letter keeps its reach in a longer name.
         near_rank = near_rank.min(found.word_slip_max_rank());
-        far_rank = near_rank;
+        far_rank = if len >= super::LONG_SLIP {
+            found.max_rank()
+        } else {
+            near_rank
+        };
     }
     let similarity = found.similarity();
     // The most typed names are worth two slips from a shorter length
@@ -246,6 +251,10 @@ impl<'a> Scan<'a> {
         }
         if self.word_of_longer && full.contains(is_separator) {
             return; // Another word's family (see `word_slips`).
+        }
+        if self.word_of_longer && candidate.rank > found.word_slip_max_rank() && !kind.reaches_far()
+        {
+            return; // Beyond the top 2000 only strong slips count in a word.
         }
         let stem = kind == Kind::Omitted && target.starts_with(name);
         if stem && (self.word_of_longer || self.also.is_some()) {

@@ -754,3 +754,21 @@ fn a_digit_inside_a_word_is_part_of_the_name() {
         targets("cupy-cuda13x")
     );
 }
+
+#[test]
+fn a_doubled_or_swapped_letter_in_one_word_reaches_the_targets() {
+    // `puppeteer` is npm #2881, beyond the top 2000 that any slip in one
+    // word of a longer name reaches; a doubled letter typed once keeps
+    // the letters, so it reaches as far as in a name of its own.
+    assert_eq!(
+        explain_in(npm(), "pupeteer-cluster", "puppeteer"),
+        "doubled letter 'p' typed once, and added word 'cluster'"
+    );
+    // An omitted letter that was not doubled makes words: it keeps the
+    // top-2000 reach.
+    assert!(
+        targets_in(npm(), "puppeer-cluster").is_empty(),
+        "{:?}",
+        targets_in(npm(), "puppeer-cluster")
+    );
+}
