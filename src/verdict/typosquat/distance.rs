@@ -39,7 +39,8 @@ pub(super) fn near_misses(query: &Query, found: &mut Found<'_>) {
 /// added around it: `reqeusts-py`, `python-reqeusts`, `pynumpyy`,
 /// `reqeusts2`. Each game alone is caught by its own rule; together they
 /// hide from both, so the name is compared again without the addition.
-/// Only slips (omitted, swapped or repeated characters) count here, on
+/// Only slips (omitted, swapped or repeated characters) and a plural `s`
+/// (`passports-js`) count here, on
 /// bases long enough not to collide by chance, and not an omitted last
 /// letter: `enquire.js`, `entrypoint2` are a stem and an addition.
 pub(super) fn affixed_near_misses(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
@@ -246,7 +247,10 @@ impl<'a> Scan<'a> {
         {
             return; // Beyond the ordinary reach only plain slips count.
         }
-        if self.also.is_some() && (!slip || candidate.stripped || distance > 1) {
+        // A plural behind a noise word is one more game (`passports-js`);
+        // in a word of a longer name it is English (`scholarly-publications`).
+        let plural = kind == Kind::Plural && !self.word_of_longer;
+        if self.also.is_some() && (!(slip || plural) || candidate.stripped || distance > 1) {
             return;
         }
         if self.word_of_longer && full.contains(is_separator) {

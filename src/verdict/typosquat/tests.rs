@@ -772,3 +772,17 @@ fn a_doubled_or_swapped_letter_in_one_word_reaches_the_targets() {
         targets_in(npm(), "puppeer-cluster")
     );
 }
+
+#[test]
+fn a_plural_behind_a_noise_word() {
+    assert_eq!(
+        explain_in(npm(), "passports-js", "passport"),
+        "added plural 's', and added suffix 'js'"
+    );
+    // In a word of a longer name a plural is English, not a game.
+    assert!(
+        targets("scholarly-publications").is_empty(),
+        "{:?}",
+        targets("scholarly-publications")
+    );
+}
