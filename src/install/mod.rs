@@ -194,7 +194,13 @@ pub async fn install(
         // Name the upstream, not the view's loopback port that is gone,
         // and the right name when a typo is no package at all.
         Err(e) => {
-            return Err(suggest::explain_pip_error(e, &up.index_url, &settings.data_dir).into())
+            return Err(suggest::explain_pip_error(
+                e,
+                &up.index_url,
+                &settings.data_dir,
+                &settings.policy.typosquat,
+            )
+            .into())
         }
     };
     let skipped = skipped_versions(&tree, hidden);

@@ -89,7 +89,11 @@ pub async fn install(
         let r = resolver::resolve(&req.project, &registry, &req.specs, &req.npm_args, before)
             .await
             .map_err(|e| {
-                NpmError::from(super::suggest::explain_npm_error(e, &settings.data_dir))
+                NpmError::from(super::suggest::explain_npm_error(
+                    e,
+                    &settings.data_dir,
+                    &settings.policy.typosquat,
+                ))
             })?;
         (r.tree.clone(), Some(r))
     };

@@ -224,7 +224,14 @@ pub async fn install_pip(
         &req.pip_args,
     )
     .await
-    .map_err(|e| super::suggest::explain_pip_error(e, &up.index_url, &settings.data_dir))?;
+    .map_err(|e| {
+        super::suggest::explain_pip_error(
+            e,
+            &up.index_url,
+            &settings.data_dir,
+            &settings.policy.typosquat,
+        )
+    })?;
     if let Some(blocked) = vet(settings, &server, &tree, progress).await? {
         return Ok(Outcome::Blocked(blocked));
     }

@@ -3,26 +3,30 @@
 //! any verdict could explain it, so the name rule's answer is added to
 //! pip's error: the user learns the right name instead of retrying.
 
+use std::path::Path;
+
 use crate::ecosystem::npm::resolver::NpmResolveError;
 use crate::ecosystem::pypi::resolver::ResolveError;
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::PopularIndex;
-use crate::verdict::typosquat;
+use crate::verdict::typosquat::{self, TyposquatConfig};
 
 /// pip's resolver error as the user should read it: naming `index_url`
 /// (credentials redacted) rather than whatever loopback view pip was
 /// pointed at, with a hint for each missing name that looks like a
-/// popular one. Other errors pass through.
+/// popular one, judged by the policy's own look-alike thresholds. Other
+/// errors pass through.
 pub fn explain_pip_error(
     error: ResolveError,
     index_url: &str,
-    data_dir: &std::path::Path,
+    data_dir: &Path,
+    look_alikes: &TyposquatConfig,
 ) -> ResolveError {
     match error {
         ResolveError::Pip { stderr, code, .. } => {
             let not_found = pip_not_found(&stderr);
             let popular = crate::data::popular(Ecosystem::Pypi, data_dir);
-            let hints = hints(Ecosystem::Pypi, &not_found, popular);
+            let hints = hints(Ecosystem::Pypi, &not_found, popular, look_alikes);
             ResolveError::Pip {
                 index: crate::repo::upload::redact_url(index_url),
                 stderr: format!("{stderr}{hints}"),
@@ -35,12 +39,16 @@ pub fn explain_pip_error(
 
 /// npm's resolver error with a hint for each missing name that looks like
 /// a popular one. Other errors pass through.
-pub fn explain_npm_error(error: NpmResolveError, data_dir: &std::path::Path) -> NpmResolveError {
+pub fn explain_npm_error(
+    error: NpmResolveError,
+    data_dir: &Path,
+    look_alikes: &TyposquatConfig,
+) -> NpmResolveError {
     match error {
         NpmResolveError::Npm { registry, stderr } => {
             let not_found = npm_not_found(&stderr);
             let popular = crate::data::popular(Ecosystem::Npm, data_dir);
-            let hints = hints(Ecosystem::Npm, &not_found, popular);
+            let hints = hints(Ecosystem::Npm, &not_found, popular, look_alikes);
             NpmResolveError::Npm {
                 registry,
                 stderr: format!("{stderr}{hints}"),
@@ -110,15 +118,19 @@ pub fn npm_not_found(stderr: &str) -> Vec<String> {
 /// `ecosystem` (`  hint: 'reqeusts' is not on the index; did you mean
 /// 'requests'? (swapped adjacent characters)`; npm: "registry"), or ""
 /// when none does.
-pub fn hints(ecosystem: Ecosystem, names: &[String], popular: &PopularIndex) -> String {
-    let config = typosquat::TyposquatConfig::default();
+pub fn hints(
+    ecosystem: Ecosystem,
+    names: &[String],
+    popular: &PopularIndex,
+    config: &TyposquatConfig,
+) -> String {
     let place = match ecosystem {
         Ecosystem::Pypi => "index",
         Ecosystem::Npm => "registry",
     };
     let mut out = String::new();
     for name in names {
-        let found = typosquat::check(ecosystem, name, popular, &config);
+        let found = typosquat::check(ecosystem, name, popular, config);
         if let Some(best) = found.first() {
             out.push_str(&format!(
                 "\n  hint: '{name}' is not on the {place}; {} ({})",
@@ -149,11 +161,13 @@ mod tests {
             stderr: PIP_ERROR.into(),
             code: Some(1),
         };
-        let no_snapshot = std::path::Path::new("/nonexistent/secpip-data");
+        let no_snapshot = Path::new("/nonexistent/secpip-data");
+        let policy = TyposquatConfig::default();
         let explained = explain_pip_error(
             error,
             "https://ci-user:s3cret@mirror.example/simple/",
             no_snapshot,
+            &policy,
         )
         .to_string();
         assert!(
@@ -169,7 +183,7 @@ mod tests {
         );
         let other = ResolveError::Report("bad".into());
         assert_eq!(
-            explain_pip_error(other, "https://x/simple/", no_snapshot).to_string(),
+            explain_pip_error(other, "https://x/simple/", no_snapshot, &policy).to_string(),
             "pip's resolution report could not be read: bad"
         );
     }
@@ -188,7 +202,13 @@ mod tests {
     #[test]
     fn a_missing_look_alike_gets_the_right_name() {
         let names = pip_not_found(PIP_ERROR);
-        let text = hints(Ecosystem::Pypi, &names, PopularIndex::shipped_pypi());
+        let policy = TyposquatConfig::default();
+        let text = hints(
+            Ecosystem::Pypi,
+            &names,
+            PopularIndex::shipped_pypi(),
+            &policy,
+        );
         assert_eq!(
             text,
             "\n  hint: 'reqeusts' is not on the index; did you mean 'requests'? (swapped adjacent characters)"
@@ -197,11 +217,34 @@ mod tests {
             Ecosystem::Npm,
             &["lodahs".to_string(), "left-pad-x".to_string()],
             PopularIndex::shipped_npm(),
+            &policy,
         );
         assert!(
             npm.contains("'lodahs' is not on the registry; did you mean 'lodash'?"),
             "{npm}"
         );
         assert_eq!(npm.lines().count(), 2, "one hint, for lodahs only: {npm}");
+    }
+
+    #[test]
+    fn hints_follow_the_policy_thresholds() {
+        // A policy that lets only the top 5 be imitated has no hint for a
+        // look-alike of `requests` (#6), not even a swap, which otherwise
+        // reaches the whole list.
+        let strict = TyposquatConfig {
+            max_target_rank: 5,
+            slip_max_target_rank: 5,
+            ..TyposquatConfig::default()
+        };
+        let names = ["reqeusts".to_string()];
+        assert_eq!(
+            hints(
+                Ecosystem::Pypi,
+                &names,
+                PopularIndex::shipped_pypi(),
+                &strict
+            ),
+            ""
+        );
     }
 }
