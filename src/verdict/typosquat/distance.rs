@@ -115,39 +115,30 @@ fn scan(scan: Scan<'_>, found: &mut Found<'_>) {
     if reach == 0 {
         return;
     }
-    // Slips on long names reach further down the list (see `Found::add`).
-    let mut far_rank = if len >= super::LONG_SLIP {
-        found.slip_max_rank()
-    } else {
-        found.max_rank()
+    let near_rank = scan.near_rank(found);
+    // Swapped or doubled letters on long names reach further down the
+    // list (see `Found::add`); in a word of a longer name, the targets.
+    let far_rank = match (len >= super::LONG_SLIP, scan.word_of_longer) {
+        (false, _) => near_rank,
+        (true, false) => found.slip_max_rank(),
+        (true, true) => found.max_rank(),
     };
-    let mut near_rank = found.max_rank();
-    if scan.word_of_longer {
-        // A swapped or doubled letter keeps its reach in a longer name.
-        near_rank = near_rank.min(found.word_slip_max_rank());
-        far_rank = if len >= super::LONG_SLIP {
-            found.max_rank()
-        } else {
-            near_rank
-        };
-    }
     let similarity = found.similarity();
     // The most typed names are worth two slips from a shorter length
     // (whole names only: an addition undone is one game already).
     let whole = scan.also.is_none() && !scan.word_of_longer;
     let top_rank = if whole { found.two_slip_max_rank() } else { 0 };
-    let wide = if top_rank > 0 {
-        reach.max(found.two_slip_reach(len))
-    } else {
-        reach
+    let top_reach = |found: &Found<'_>, len: usize| {
+        if top_rank > 0 {
+            found.two_slip_reach(len)
+        } else {
+            0
+        }
     };
+    let wide = reach.max(top_reach(found, len));
     for target_len in len.saturating_sub(wide)..=len + wide {
         let limit = found.reach(len.min(target_len));
-        let top_limit = if top_rank > 0 {
-            limit.max(found.two_slip_reach(len.min(target_len)))
-        } else {
-            limit
-        };
+        let top_limit = limit.max(top_reach(found, len.min(target_len)));
         if len.abs_diff(target_len) > top_limit {
             continue;
         }
@@ -213,6 +204,17 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// How far down the list any kind of edit reaches: the targets, and for
+    /// one word of a longer name only the one-word names of the top 2000;
+    /// beyond, only swapped or doubled letters count.
+    fn near_rank(&self, found: &Found<'_>) -> u32 {
+        if self.word_of_longer {
+            found.max_rank().min(found.word_slip_max_rank())
+        } else {
+            found.max_rank()
+        }
+    }
+
     /// Records `candidate` when it is within `limit` edits and the kind of
     /// edit may reach its rank.
     fn consider(&self, candidate: &Candidate, limit: usize, found: &mut Found<'_>) {
@@ -242,7 +244,7 @@ impl<'a> Scan<'a> {
             return; // `web3`/`web4`: the version rule decides.
         }
         let slip = kind.is_slip();
-        if candidate.rank > found.max_rank()
+        if candidate.rank > self.near_rank(found)
             && (!kind.reaches_far() || candidate.stripped || distance > 1)
         {
             return; // Beyond the ordinary reach only plain slips count.
@@ -255,10 +257,6 @@ impl<'a> Scan<'a> {
         }
         if self.word_of_longer && full.contains(is_separator) {
             return; // Another word's family (see `word_slips`).
-        }
-        if self.word_of_longer && candidate.rank > found.word_slip_max_rank() && !kind.reaches_far()
-        {
-            return; // Beyond the top 2000 only strong slips count in a word.
         }
         let stem = kind == Kind::Omitted && target.starts_with(name);
         if stem && (self.word_of_longer || self.also.is_some()) {
@@ -410,7 +408,6 @@ fn two_slips(name: &[u8], lower: &str, target: &[u8]) -> Option<String> {
     let mut letters: Vec<u8> = target.to_vec();
     letters.sort_unstable();
     letters.dedup();
-    let mut step: Vec<u8> = Vec::with_capacity(name.len() + 1);
     let explain = |step: &[u8]| -> Option<String> {
         if osa(step, target, 1) != Some(1) {
             return None;
@@ -421,37 +418,35 @@ fn two_slips(name: &[u8], lower: &str, target: &[u8]) -> Option<String> {
         (is_hand_slip(first) && is_hand_slip(last))
             .then(|| format!("{first_phrase}, and {last_phrase}"))
     };
+    // Each step is `name` with `skip` bytes at `at` replaced by `middle`:
+    // a deletion, a swap, a substitution or an insertion.
+    let mut step: Vec<u8> = Vec::with_capacity(name.len() + 1);
+    let mut splice = |at: usize, middle: &[u8], skip: usize| {
+        step.clear();
+        step.extend_from_slice(&name[..at]);
+        step.extend_from_slice(middle);
+        step.extend_from_slice(&name[at + skip..]);
+        explain(&step)
+    };
     for at in 0..=name.len() {
-        if at < name.len() {
-            step.clear();
-            step.extend_from_slice(&name[..at]);
-            step.extend_from_slice(&name[at + 1..]);
-            if let Some(both) = explain(&step) {
+        let here = name.get(at).copied();
+        if let Some(byte) = here {
+            if let Some(both) = splice(at, &[], 1) {
                 return Some(both);
             }
-            if at + 1 < name.len() && name[at] != name[at + 1] {
-                step.clear();
-                step.extend_from_slice(name);
-                step.swap(at, at + 1);
-                if let Some(both) = explain(&step) {
+            if let Some(&next) = name.get(at + 1).filter(|&&next| next != byte) {
+                if let Some(both) = splice(at, &[next, byte], 2) {
                     return Some(both);
                 }
             }
         }
         for &letter in &letters {
-            if at < name.len() && name[at] != letter {
-                step.clear();
-                step.extend_from_slice(name);
-                step[at] = letter;
-                if let Some(both) = explain(&step) {
+            if here.is_some_and(|byte| byte != letter) {
+                if let Some(both) = splice(at, &[letter], 1) {
                     return Some(both);
                 }
             }
-            step.clear();
-            step.extend_from_slice(&name[..at]);
-            step.push(letter);
-            step.extend_from_slice(&name[at..]);
-            if let Some(both) = explain(&step) {
+            if let Some(both) = splice(at, &[letter], 0) {
                 return Some(both);
             }
         }
