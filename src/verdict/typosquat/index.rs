@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{
-    self, collapse_runs, letter_set, skeleton, split_scope, split_version, word_set,
+    self, collapse_runs, letter_set, singular, skeleton, split_scope, split_version, word_set,
 };
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::{compact, PopularIndex};
@@ -71,6 +71,8 @@ pub struct SimilarityIndex {
     by_runs: Table,
     /// Compact name without its trailing version number.
     by_version_base: Table,
+    /// [`singular`] of the lowercased name (unscoped names only).
+    by_singular: Table,
     /// Compact name with one noise word (`python-`, `-js`, …) removed.
     by_without_noise: Table,
     /// Scoped names by the compact form of their bare name.
@@ -112,6 +114,7 @@ impl SimilarityIndex {
                     push(&mut index.by_words, words, at);
                 }
                 push(&mut index.by_runs, collapse_runs(&whole), at);
+                push(&mut index.by_singular, singular(&lower), at);
                 let (base, version) = split_version(&whole);
                 if !version.is_empty() && !base.is_empty() {
                     push(&mut index.by_version_base, base.to_owned(), at);
@@ -175,6 +178,11 @@ impl SimilarityIndex {
     /// Unscoped popular names whose [`collapse_runs`] form is `key`.
     pub(super) fn runs(&self, key: &str) -> &[u32] {
         lookup(&self.by_runs, key)
+    }
+
+    /// Unscoped popular names whose [`singular`] form is `key`.
+    pub(super) fn singular(&self, key: &str) -> &[u32] {
+        lookup(&self.by_singular, key)
     }
 
     /// Popular names that are `key` plus a version number.

@@ -92,7 +92,8 @@ pub enum Kind {
     Undoubled,
     /// One character added.
     Extra,
-    /// An `s` added at the end (`taskgroups` for `taskgroup`).
+    /// A plural `s` added or dropped: at the end (`taskgroups` for
+    /// `taskgroup`), or on any words (`torchs-visions`).
     Plural,
     /// One character replaced by a keyboard neighbour.
     Keyboard,
@@ -350,6 +351,7 @@ pub fn check_with_hints(
     rules::scope_games(&query, &mut found);
     rules::repeated_letters(&query, &mut found);
     rules::reordered_words(&query, &mut found);
+    rules::plural_games(&query, &mut found);
     rules::affixes(ecosystem, &query, &mut found);
     rules::version_digits(&query, &mut found);
     if query.scope.is_none() {

@@ -132,6 +132,39 @@ pub(super) fn skeleton(compact: &str) -> String {
     out
 }
 
+/// The words of a name cut to their singular and joined: `torchvision`
+/// for `torchs-visions`, `webpackdevserver` for `webpacks-dev-servers`.
+/// Equal forms differ only in which words carry a plural `s`, a game that
+/// keeps every word a reader knows. A word ending in `ss`, `us` or `is`
+/// has no plural `s` to cut (`process`, `status`, `redis`), nor has a
+/// word of three letters or fewer.
+pub(super) fn singular(name: &str) -> String {
+    words(name).map(singular_word).collect()
+}
+
+/// `word` without its plural `s` ([`singular`]).
+fn singular_word(word: &str) -> &str {
+    match word.strip_suffix('s') {
+        Some(stem) if word.len() >= 4 && !stem.ends_with(['s', 'u', 'i']) => stem,
+        _ => word,
+    }
+}
+
+/// The words of a name that carry a plural `s` ([`singular`]).
+pub(super) fn plural_words(name: &str) -> impl Iterator<Item = &str> {
+    words(name).filter(|word| singular_word(word).len() < word.len())
+}
+
+/// A version word at the end of a name: `eslint-v7` → (`eslint`, `v7`).
+/// Glued on it is part of the name more often than not (`uuidv4`,
+/// `socksv5`), so only a separate word counts.
+pub(super) fn split_version_word(name: &str) -> Option<(&str, &str)> {
+    let at = name.rfind(is_separator)?;
+    let word = &name[at + 1..];
+    let digits = word.strip_prefix('v')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| (&name[..at], word))
+}
+
 /// A compact name without its trailing version number (`urllib3` →
 /// `urllib`), and that number.
 pub(super) fn split_version(compact: &str) -> (&str, &str) {

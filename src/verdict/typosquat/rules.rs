@@ -2,7 +2,10 @@
 //! look-ups of a form of the checked name (see [`super::names`]).
 
 use super::index::{noise, without_noise};
-use super::names::{self, skeleton, split_scope, split_version, word_set, Query};
+use super::names::{
+    self, plural_words, singular, skeleton, split_scope, split_version, split_version_word,
+    word_set, Query,
+};
 use super::{Found, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::compact;
@@ -90,6 +93,43 @@ pub(super) fn reordered_words(query: &Query, found: &mut Found<'_>) {
     }
 }
 
+/// Several words made plural, or singular: `torchs-visions` for
+/// `torchvision`, `webpacks-dev-servers` for `webpack-dev-server`. Every
+/// word still reads as the popular name's, which is what makes the game
+/// work, and chance rarely plays it twice; the distance rule sees two
+/// arbitrary extra letters.
+pub(super) fn plural_games(query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() || names::words(&query.lower).nth(1).is_none() {
+        return; // One word: a plural `s` at its end is the distance rule's.
+    }
+    let key = singular(&query.lower);
+    for &position in found.similarity().singular(&key) {
+        let Some(target) = found.name_at(position) else {
+            continue;
+        };
+        let target = target.to_lowercase();
+        let target_compact = compact(&target);
+        if query.compact.len().abs_diff(target_compact.len()) < 2 {
+            // Separators only, or one plural `s`: an extra letter, which
+            // the distance rule weighs (`styles-loader` is a name of its
+            // own, measured in docs/typosquat.md).
+            continue;
+        }
+        let (how, plural, other) = if query.compact.len() > target_compact.len() {
+            ("added plural 's' in", &query.lower, &target)
+        } else {
+            ("dropped plural 's' of", &target, &query.lower)
+        };
+        let words: Vec<String> = plural_words(plural)
+            .filter(|word| !names::words(other).any(|w| w == *word))
+            .map(|word| format!("'{word}'"))
+            .collect();
+        found.add(position, Kind::Plural, || {
+            format!("{how} {}", words.join(", "))
+        });
+    }
+}
+
 /// A popular name dressed up or stripped down by a word that means
 /// nothing: `python-requests`, `requests-py`, `pyrequests`, `requests-dev`,
 /// `node-lodash`, `lodash.js`, `lodashjs`; `dateutil` for
@@ -168,12 +208,18 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
 }
 
 /// A version number added, removed or changed: `requests2`, `urllib` or
-/// `urllib4` for `urllib3`.
+/// `urllib4` for `urllib3`, `eslint-v7` for `eslint`.
 pub(super) fn version_digits(query: &Query, found: &mut Found<'_>) {
     if query.scope.is_some() {
         return;
     }
-    let (base, version) = split_version(&query.compact);
+    // A version written as a word (`eslint-v7`, `express-v4`) is the same
+    // game as digits glued on.
+    let worded = split_version_word(&query.lower).map(|(base, word)| (compact(base), word));
+    let (base, version) = match &worded {
+        Some((base, word)) => (base.as_str(), *word),
+        None => split_version(&query.compact),
+    };
     if base.len() < MIN_BARE_AFFIX_BASE {
         return;
     }

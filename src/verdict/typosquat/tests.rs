@@ -153,6 +153,51 @@ fn version_numbers() {
     );
     // The version's last digit typed twice is a repeated character.
     assert_eq!(explain("urllib33", "urllib3"), "repeated character '3'");
+    // A version written as a word of its own is the same game.
+    assert_eq!(
+        explain_in(npm(), "eslint-v7", "eslint"),
+        "added version number 'v7'"
+    );
+    assert_eq!(
+        explain_in(npm(), "html-webpack-plugin-v5", "html-webpack-plugin"),
+        "added version number 'v5'"
+    );
+    // Glued on, a `v` and a number are part of the name (`uuidv4` names
+    // UUID version 4), and a lone `v` word is no version.
+    assert!(targets_in(npm(), "uuidv4").is_empty());
+    assert_eq!(
+        names::split_version_word("eslint-v7"),
+        Some(("eslint", "v7"))
+    );
+    assert_eq!(names::split_version_word("eslint-v"), None);
+    assert_eq!(names::split_version_word("eslint-vx7"), None);
+}
+
+#[test]
+fn plurals_on_several_words() {
+    assert_eq!(
+        explain("torchs-visions", "torchvision"),
+        "added plural 's' in 'torchs', 'visions'"
+    );
+    assert_eq!(
+        explain_in(npm(), "webpacks-dev-servers", "webpack-dev-server"),
+        "added plural 's' in 'webpacks', 'servers'"
+    );
+    // One plural `s` is one extra letter, weighed by the distance rule: a
+    // name of its own beyond the top 500 (`styles-loader`, a real
+    // package), a squat of the most popular (`huggingfaces-hub`).
+    assert!(targets_in(npm(), "styles-loader").is_empty());
+    assert_eq!(
+        explain("huggingfaces-hub", "huggingface-hub"),
+        "extra character 's'"
+    );
+    // `ss`, `us` and `is` end words, not plurals.
+    assert_eq!(
+        names::singular("process-status-redis"),
+        "processstatusredis"
+    );
+    assert_eq!(names::singular("torchs-visions"), "torchvision");
+    assert_eq!(names::singular("gas-bus"), "gasbus");
 }
 
 #[test]
