@@ -1,4 +1,4 @@
-//! Proves the loopback npm registry (`tests/it/common/npm_upstream.rs`) is good
+//! Proves the loopback npm registry (`tests/it/common/npm_upstream/`) is good
 //! enough for real npm: lock-only resolution, installs, lifecycle scripts and
 //! integrity failures all behave as they do against the public registry.
 //! Every npm runs through [`NpmProject`], with its own HOME, cache and empty

@@ -15,6 +15,8 @@
 
 pub mod artifacts;
 pub mod aws_servers;
+pub mod faults;
+pub mod loopback;
 pub mod npm_upstream;
 pub mod sarif_schema;
 pub mod serve;
