@@ -276,6 +276,9 @@ impl<'a> Scan<'a> {
         if (kind.is_weak() || short || at_start) && candidate.rank > found.weak_max_rank() {
             return;
         }
+        if kind.is_weak() && name.len() < found.cfg.weak_min_len {
+            return; // Short names are one arbitrary edit from many others.
+        }
         if kind.is_weak() && name.first() != target.first() {
             // Misspellings rarely touch the first letter; slips of the
             // hand (swap, omission, repetition, neighbour key) may.

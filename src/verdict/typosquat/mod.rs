@@ -147,6 +147,24 @@ impl Kind {
         matches!(self, Kind::Separators | Kind::LookAlike | Kind::Affix)
     }
 
+    /// Games that often turn one real name into another by chance: an
+    /// omitted letter (`colormap`), a neighbour key or a vowel
+    /// (`blinker`/`blinter`), a version number (`pydot3`), a noise word
+    /// (`ninjapy`), a plural. They reach only
+    /// [`TyposquatConfig::near_max_target_rank`].
+    pub fn makes_names(self) -> bool {
+        matches!(
+            self,
+            Kind::Omitted
+                | Kind::Keyboard
+                | Kind::FatFinger
+                | Kind::Vowel
+                | Kind::Version
+                | Kind::Affix
+                | Kind::Plural
+        )
+    }
+
     /// Edits that are not typical slips of the hand (an arbitrary
     /// character replaced or added, two edits): by chance, many real names
     /// are that close to *some* popular name, so they count only against
@@ -207,8 +225,16 @@ pub struct TyposquatConfig {
     /// least [`LONG_NAME`] or, when both download counts are known, any
     /// name of at least [`LONG_SLIP`], are strong evidence and reach further
     /// down the list than other games: targets may rank this high (default
-    /// 15000, the whole list).
+    /// 15000, the whole list). A noise word is capped by
+    /// `near_max_target_rank` all the same.
     pub slip_max_target_rank: u32,
+    /// Targets of games that often make a real name by chance
+    /// ([`Kind::makes_names`]: an omitted letter, a neighbour key, a vowel
+    /// by ear, a version number, a noise word, a plural) must rank this
+    /// high (default 1500): measured on every less-popular name of both
+    /// package lists, they are most of the false flags beyond the most
+    /// popular targets.
+    pub near_max_target_rank: u32,
     /// Targets of a slip in one word of a longer name (`tensorflw-gpu`,
     /// `pandass-utils`), which must be one-word names, must rank this
     /// high (default 2000): the other words may be anything, so only the
@@ -218,6 +244,11 @@ pub struct TyposquatConfig {
     /// never compared by edit distance (default 4): at that length nearly
     /// every name is one edit from a popular one.
     pub min_len: usize,
+    /// Weak edits ([`Kind::is_weak`]) count only in names of at least this
+    /// many characters (default 7): an arbitrary letter changed or added
+    /// in a short name makes another real name (`blask`, `cler`, `pyex`),
+    /// which is most of what they flag among less-popular names.
+    pub weak_min_len: usize,
     /// From this length on (separators not counted) two edits are
     /// tolerated, below it one (default 9).
     pub two_edit_min_len: usize,
@@ -240,9 +271,11 @@ impl Default for TyposquatConfig {
             max_target_rank: 5000,
             weak_max_target_rank: 500,
             slip_max_target_rank: 15_000,
+            near_max_target_rank: 1500,
             word_slip_max_target_rank: 2000,
             min_popularity_ratio: 10,
             min_len: 4,
+            weak_min_len: 7,
             two_edit_min_len: 9,
             two_slip_max_target_rank: 100,
             two_slip_min_len: 7,
@@ -441,11 +474,14 @@ impl<'a> Found<'a> {
             || (kind.reads_the_same()
                 && ((self.popular.ecosystem() == Ecosystem::Pypi && len >= LONG_NAME)
                     || (measured && len >= LONG_SLIP)));
-        let reach = if far {
+        let mut reach = if far {
             self.slip_max_rank()
         } else {
             self.cfg.max_target_rank
         };
+        if kind.makes_names() {
+            reach = reach.min(self.cfg.near_max_target_rank);
+        }
         if target == self.query.canonical || rank > reach {
             return;
         }
