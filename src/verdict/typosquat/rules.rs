@@ -120,11 +120,12 @@ pub(super) fn plural_games(query: &Query, found: &mut Found<'_>) {
         } else {
             ("dropped plural 's' of", &target, &query.lower)
         };
-        let words: Vec<String> = plural_words(plural)
-            .filter(|word| !names::words(other).any(|w| w == *word))
-            .map(|word| format!("'{word}'"))
-            .collect();
+        // Phrased only when recorded (`add` takes a closure for that).
         found.add(position, Kind::Plural, || {
+            let words: Vec<String> = plural_words(plural)
+                .filter(|word| !names::words(other).any(|w| w == *word))
+                .map(|word| format!("'{word}'"))
+                .collect();
             format!("{how} {}", words.join(", "))
         });
     }
