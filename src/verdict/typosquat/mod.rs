@@ -92,9 +92,12 @@ pub enum Kind {
     Undoubled,
     /// One character added.
     Extra,
-    /// A plural `s` added or dropped: at the end (`taskgroups` for
-    /// `taskgroup`), or on any words (`torchs-visions`).
+    /// A plural `s` added or dropped at the end of a name (`taskgroups`
+    /// for `taskgroup`).
     Plural,
+    /// A plural `s` added or dropped on two or more words of a name
+    /// (`torchs-visions`, `webpacks-dev-servers`).
+    Plurals,
     /// One character replaced by a keyboard neighbour.
     Keyboard,
     /// A keyboard neighbour pressed with the intended key (`reqwuests`,
@@ -150,8 +153,11 @@ impl Kind {
     /// Games that often turn one real name into another by chance: an
     /// omitted letter (`colormap`), a neighbour key or a vowel
     /// (`blinker`/`blinter`), a version number (`pydot3`), a noise word
-    /// (`ninjapy`), a plural. They reach only
-    /// [`TyposquatConfig::near_max_target_rank`].
+    /// (`ninjapy`), one plural. They reach only
+    /// [`TyposquatConfig::near_max_target_rank`]. Plurals on two words at
+    /// once ([`Kind::Plurals`]) are not among them: measured on every
+    /// less-popular name of both lists, they made one real name
+    /// (`wags-tails`) in 1.08 million.
     pub fn makes_names(self) -> bool {
         matches!(
             self,
@@ -187,7 +193,7 @@ impl Kind {
             | Kind::Keyboard
             | Kind::FatFinger => 85,
             Kind::Vowel => 80,
-            Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural => 80,
+            Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural | Kind::Plurals => 80,
             Kind::Affix | Kind::Version | Kind::TwoSlips => 70,
             Kind::TwoEdits => 60,
         }

@@ -121,7 +121,7 @@ pub(super) fn plural_games(query: &Query, found: &mut Found<'_>) {
             ("dropped plural 's' of", &target, &query.lower)
         };
         // Phrased only when recorded (`add` takes a closure for that).
-        found.add(position, Kind::Plural, || {
+        found.add(position, Kind::Plurals, || {
             let words: Vec<String> = plural_words(plural)
                 .filter(|word| !names::words(other).any(|w| w == *word))
                 .map(|word| format!("'{word}'"))

@@ -201,17 +201,26 @@ fn plurals_on_several_words() {
         explain_in(npm(), "react-hooks-forms", "react-hook-form"),
         "added plural 's' in 'hooks', 'forms'"
     );
-    // A plural makes names, so it reaches only `near_max_target_rank`
-    // (`webpack-dev-server` is npm #1765).
-    assert!(targets_in(npm(), "webpacks-dev-servers").is_empty());
-    let far = TyposquatConfig {
-        near_max_target_rank: 5000,
+    // One plural makes names and reaches only `near_max_target_rank`;
+    // two at once do not, and reach the targets (`webpack-dev-server` is
+    // npm #1765, `webpack-bundle-analyzer` #2484).
+    assert_eq!(
+        explain_in(npm(), "webpacks-dev-servers", "webpack-dev-server"),
+        "added plural 's' in 'webpacks', 'servers'"
+    );
+    assert_eq!(
+        explain_in(
+            npm(),
+            "webpacks-bundles-analyzer",
+            "webpack-bundle-analyzer"
+        ),
+        "added plural 's' in 'webpacks', 'bundles'"
+    );
+    let near = TyposquatConfig {
+        max_target_rank: 1500,
         ..TyposquatConfig::default()
     };
-    assert_eq!(
-        check(Ecosystem::Npm, "webpacks-dev-servers", npm(), &far)[0].name,
-        "webpack-dev-server"
-    );
+    assert!(check(Ecosystem::Npm, "webpacks-dev-servers", npm(), &near).is_empty());
     // One plural `s` is one extra letter, weighed by the distance rule: a
     // name of its own beyond the top 500 (`styles-loader`, a real
     // package), a squat of the most popular (`huggingfaces-hub`).
