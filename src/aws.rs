@@ -9,14 +9,50 @@ use crate::config::AwsSettings;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// Attempts per call (the first try included); throttling backs off exponentially.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// Loads the SDK configuration for `aws`: region and profile from settings
-/// when given, else the standard chain (env, shared config, SSO, IMDS/ECS).
+/// Loaded configurations, by (region, profile): the status table, the
+/// scan queue and the secure repository of one process share one, so the
+/// credential chain (SSO, STS, IMDS) is walked and its credentials cached
+/// once, not once per component.
+type Loaded = Mutex<HashMap<(Option<String>, Option<String>), SdkConfig>>;
+
+fn loaded() -> &'static Loaded {
+    static LOADED: OnceLock<Loaded> = OnceLock::new();
+    LOADED.get_or_init(Loaded::default)
+}
+
+/// The SDK configuration for `aws`: region and profile from settings when
+/// given, else the standard chain (env, shared config, SSO, IMDS/ECS).
+/// Loaded on first use and shared by every client of the process.
 pub async fn sdk_config(aws: &AwsSettings) -> SdkConfig {
+    let key = (aws.region.clone(), aws.profile.clone());
+    // A poisoned lock only means another thread panicked while holding it;
+    // the map is still whole (inserts are single calls).
+    if let Some(sdk) = loaded()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(&key)
+    {
+        return sdk.clone();
+    }
+    // Loaded outside the lock (it awaits); two first callers at once both
+    // load, and the first stored wins.
+    let sdk = load(aws).await;
+    loaded()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(key)
+        .or_insert(sdk)
+        .clone()
+}
+
+async fn load(aws: &AwsSettings) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(
         RetryConfig::standard()
             .with_max_attempts(MAX_ATTEMPTS)
@@ -143,7 +179,35 @@ fn hint(code: Option<&str>, detail: &str, unreachable: bool) -> Option<&'static 
 
 #[cfg(test)]
 mod tests {
-    use super::hint;
+    use super::{hint, load, sdk_config};
+    use crate::config::AwsSettings;
+
+    /// The credentials provider's identity: its cache partition, which
+    /// `Debug` shows, tells one loaded chain from another.
+    fn provider_id(sdk: &aws_config::SdkConfig) -> String {
+        format!("{:?}", sdk.credentials_provider().map(|p| format!("{p:?}")))
+    }
+
+    #[tokio::test]
+    async fn one_configuration_per_process() {
+        let aws = AwsSettings {
+            region: Some("eu-test-1".into()),
+            ..AwsSettings::default()
+        };
+        let first = sdk_config(&aws).await;
+        let second = sdk_config(&aws).await;
+        assert_eq!(provider_id(&first), provider_id(&second));
+        assert_eq!(second.region().map(|r| r.as_ref()), Some("eu-test-1"));
+        // A fresh load is another chain with its own credential cache.
+        assert_ne!(provider_id(&first), provider_id(&load(&aws).await));
+        // Other settings, other configuration.
+        let other = AwsSettings {
+            region: Some("eu-test-2".into()),
+            ..AwsSettings::default()
+        };
+        let other = sdk_config(&other).await;
+        assert_eq!(other.region().map(|r| r.as_ref()), Some("eu-test-2"));
+    }
 
     #[test]
     fn hints_name_the_next_step() {
