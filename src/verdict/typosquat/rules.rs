@@ -170,7 +170,7 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
     // Removed: the popular name has a noise word the checked one lacks.
     if query.compact.len() >= MIN_AFFIX_BASE {
         for &position in found.similarity().without_noise(&query.compact) {
-            found.add(position, Kind::Affix, || "dropped a word".to_owned());
+            found.add(position, Kind::DroppedWord, || "dropped a word".to_owned());
         }
         // The same word typed twice or more: `djangodjango`.
         for period in 1..=query.compact.len() / 2 {

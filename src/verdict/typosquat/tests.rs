@@ -261,6 +261,22 @@ fn prefixes_and_suffixes() {
 }
 
 #[test]
+fn a_word_dropped_from_a_long_name_reaches_the_targets() {
+    // `aws-encryption-sdk` is #2210, beyond `near_max_target_rank`: a long
+    // name that drops a word still reads as the popular one.
+    assert_eq!(
+        explain("awsencryption", "aws-encryption-sdk"),
+        "dropped a word"
+    );
+    assert_eq!(
+        explain("aws-encryption", "aws-encryption-sdk"),
+        "dropped a word"
+    );
+    // A short one is a name of its own (`python-barcode` is #3075).
+    assert!(targets("barcode").is_empty(), "{:?}", targets("barcode"));
+}
+
+#[test]
 fn a_slip_hidden_behind_an_added_word() {
     assert_eq!(
         explain("reqeusts-py", "requests"),
