@@ -1,5 +1,5 @@
-//! `secpip check`: the verdict without installing anything — one package,
-//! or many names from stdin (`-`), online or `--offline` (shipped data
+//! `secpip check`: the verdict without installing anything — the packages
+//! named on the command line, or many names from stdin (`-`), online or `--offline` (shipped data
 //! only: name rules, block lists, the offline advisory database).
 
 use super::{runtime, Failure, EXIT_BLOCKED, EXIT_USAGE};
@@ -20,9 +20,10 @@ use std::time::Duration;
 /// Arguments of `secpip check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// `NAME`, `NAME==VER` (PyPI) or `name@ver` (npm); `-` reads one per line from stdin.
-    #[arg(value_name = "NAME[==VER]")]
-    package: String,
+    /// `NAME`, `NAME==VER` (PyPI) or `name@ver` (npm), one or more; `-`
+    /// alone reads one per line from stdin.
+    #[arg(value_name = "NAME[==VER]", required = true)]
+    packages: Vec<String>,
     /// Use only shipped data and the offline advisory database; no network.
     #[arg(long)]
     offline: bool,
@@ -163,7 +164,13 @@ fn input_lines(raw: &[u8]) -> Vec<String> {
 /// invalid (and nothing blocked), 0 otherwise.
 pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
     let eco = args.platform;
-    let inputs: Vec<String> = if args.package == "-" {
+    let from_stdin = args.packages.iter().any(|p| p == "-");
+    if from_stdin && args.packages.len() > 1 {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "`-` reads the names from standard input and cannot be mixed with names on the command line: pass either `-` or the names"
+        )));
+    }
+    let inputs: Vec<String> = if from_stdin {
         let mut raw = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut raw).map_err(|e| {
             Failure::error(anyhow::anyhow!(
@@ -172,12 +179,13 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
         })?;
         input_lines(&raw)
     } else {
-        vec![args.package.clone()]
+        // Typed on the command line: a bad one is a usage error before
+        // anything is checked (a list on stdin reports it and goes on).
+        for input in &args.packages {
+            split(eco, input).map_err(|e| Failure::usage(anyhow::anyhow!(e)))?;
+        }
+        args.packages.clone()
     };
-    let single = args.package != "-";
-    if single {
-        split(eco, &inputs[0]).map_err(|e| Failure::usage(anyhow::anyhow!(e)))?;
-    }
     if let (Some(server), false) = (&settings.server, args.offline) {
         return remote_check(&settings, server, eco, &inputs);
     }

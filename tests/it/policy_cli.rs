@@ -437,6 +437,58 @@ fn offline_batch_check_screens_a_list_without_network() {
 }
 
 #[test]
+fn check_takes_several_names_on_the_command_line() {
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let ran = run(
+        &ctx,
+        &[
+            "check",
+            "--offline",
+            "--json",
+            "numpyy",
+            "flask",
+            "reqeusts==2.0",
+        ],
+    );
+    assert_eq!(ran.code(), Some(3), "{}", ran.stderr);
+    let names: Vec<(String, String)> = ran
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .map(|v| {
+            (
+                v["package_name"].as_str().unwrap_or_default().to_owned(),
+                v["risk_level"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("numpyy", "Red"), ("flask", "Green"), ("reqeusts", "Red")]
+            .map(|(n, r)| (n.to_owned(), r.to_owned()))
+    );
+
+    // A bad name typed on the command line is a usage error before
+    // anything is checked; `-` cannot be mixed with names.
+    let ran = run(&ctx, &["check", "--offline", "--json", "numpyy", "../bad"]);
+    assert_eq!(ran.code(), Some(2));
+    assert!(ran.stdout.is_empty(), "{}", ran.stdout);
+    assert!(
+        ran.stderr.contains("not a valid package name"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(&ctx, &["check", "--offline", "-", "numpyy"]);
+    assert_eq!(ran.code(), Some(2));
+    assert!(ran.stderr.contains("cannot be mixed"), "{}", ran.stderr);
+    assert!(
+        upstream.requests().is_empty(),
+        "offline check used the network"
+    );
+}
+
+#[test]
 fn offline_batch_check_stops_quietly_when_the_reader_goes_away() {
     // `secpip check - < names | head -1`: the reader closes the pipe after
     // the first line; secpip must stop without a panic or a backtrace, and
