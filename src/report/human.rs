@@ -83,11 +83,8 @@ pub fn verdict(id: &PackageId, v: &Verdict) -> String {
         out.push_str(&format!("  {}\n", reason_lines(std::slice::from_ref(f))));
     }
     if !v.similar.is_empty() {
-        let names: Vec<String> = v
-            .similar
-            .iter()
-            .map(|s| format!("{} (rank {}, {})", s.name, s.rank, s.transformation))
-            .collect();
+        // The finding above already says how each name was changed.
+        let names: Vec<String> = v.similar.iter().map(|s| format!("'{}'", s.name)).collect();
         out.push_str(&format!("  did you mean {}?\n", names.join(" or ")));
     }
     out

@@ -469,6 +469,18 @@ fn check_takes_several_names_on_the_command_line() {
             .map(|(n, r)| (n.to_owned(), r.to_owned()))
     );
 
+    // For people: the finding says how the name was changed, the hint
+    // names the package meant.
+    let ran = run(&ctx, &["check", "--offline", "numpyy", "flask"]);
+    assert_eq!(ran.code(), Some(3), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("numpy (rank 20): repeated character 'y'")
+            && ran.stdout.contains("  did you mean 'numpy'?\n")
+            && ran.stdout.contains("flask (any version): Green"),
+        "{}",
+        ran.stdout
+    );
+
     // A bad name typed on the command line is a usage error before
     // anything is checked; `-` cannot be mixed with names.
     let ran = run(&ctx, &["check", "--offline", "--json", "numpyy", "../bad"]);
