@@ -474,7 +474,8 @@ fn check_takes_several_names_on_the_command_line() {
     let ran = run(&ctx, &["check", "--offline", "numpyy", "flask"]);
     assert_eq!(ran.code(), Some(3), "{}", ran.stderr);
     assert!(
-        ran.stdout.contains("numpy (rank 20): repeated character 'y'")
+        ran.stdout
+            .contains("numpy (rank 20): repeated character 'y'")
             && ran.stdout.contains("  did you mean 'numpy'?\n")
             && ran.stdout.contains("flask (any version): Green"),
         "{}",

@@ -332,6 +332,17 @@ fn a_slip_in_one_word_of_a_longer_name() {
     );
     // Only slips: a changed letter plus a word is a new name.
     assert!(!targets("reguests-toolkit").contains(&"requests".to_string()));
+    // A letter left out of a short word makes another word.
+    assert!(
+        targets("easy-scrap").is_empty(),
+        "{:?}",
+        targets("easy-scrap")
+    );
+    assert!(targets("pandas-linker").is_empty());
+    assert_eq!(
+        explain("oslodb-sqlachemy-exceptions", "sqlalchemy"),
+        "omitted character 'l', and added words 'oslodb-exceptions'"
+    );
     // A word some popular name uses is a family's word, not a typo
     // (`python` is one omission from `ipython`).
     assert!(!targets("python-foo").contains(&"ipython".to_string()));
