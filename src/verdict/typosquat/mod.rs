@@ -267,7 +267,10 @@ pub struct TyposquatConfig {
     /// which is most of what they flag among less-popular names.
     pub weak_min_len: usize,
     /// From this length on (separators not counted) two edits are
-    /// tolerated, below it one (default 9).
+    /// tolerated, below it one (default 10). At 9 characters two
+    /// arbitrary edits still make real names (`casetools` for
+    /// `cachetools`, `pdfparser` for `pycparser`): 152 flags in half of
+    /// the less-popular PyPI names, and no real malicious name.
     pub two_edit_min_len: usize,
     /// Targets of two slips of the hand (`requetses`, `aiohtttps`) in a
     /// name shorter than `two_edit_min_len` must rank this high (default
@@ -293,7 +296,7 @@ impl Default for TyposquatConfig {
             min_popularity_ratio: 10,
             min_len: 4,
             weak_min_len: 7,
-            two_edit_min_len: 9,
+            two_edit_min_len: 10,
             two_slip_max_target_rank: 100,
             two_slip_min_len: 7,
             min_score: 50,

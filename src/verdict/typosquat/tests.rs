@@ -416,6 +416,20 @@ fn two_edits_only_for_long_names() {
         "two characters changed"
     );
     assert!(targets("nunpyyy").is_empty());
+    // Nine characters is still one edit: two make other names.
+    assert!(
+        targets("casetools").is_empty(),
+        "{:?}",
+        targets("casetools")
+    );
+    let nine = TyposquatConfig {
+        two_edit_min_len: 9,
+        ..TyposquatConfig::default()
+    };
+    assert_eq!(
+        check(Ecosystem::Pypi, "casetools", pypi(), &nine)[0].name,
+        "cachetools"
+    );
 }
 
 #[test]
