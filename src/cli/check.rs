@@ -1,6 +1,7 @@
-//! `secpip check`: the verdict without installing anything — the packages
-//! named on the command line, or many names from stdin (`-`), online or `--offline` (shipped data
-//! only: name rules, block lists, the offline advisory database).
+//! `secpip check`: the verdict without installing anything — for the
+//! packages named on the command line, or many names from stdin (`-`),
+//! online or `--offline` (shipped data only: name rules, block lists, the
+//! offline advisory database).
 
 use super::{runtime, Failure, EXIT_BLOCKED, EXIT_USAGE};
 use crate::advisories::offline::OfflineDb;

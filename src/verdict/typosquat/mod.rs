@@ -163,10 +163,9 @@ impl Kind {
     /// added (`ninjapy`) or dropped (`levenshtein`), one plural. They
     /// reach only [`TyposquatConfig::near_max_target_rank`] (a word
     /// dropped from a long name reaches further, see `Found::near_reach`).
-    /// Plurals on two words at
-    /// once ([`Kind::Plurals`]) are not among them: measured on every
-    /// less-popular name of both lists, they made one real name
-    /// (`wags-tails`) in 1.08 million.
+    /// Plurals on two words at once ([`Kind::Plurals`]) are not among
+    /// them: measured on every less-popular name of both lists, they made
+    /// one real name (`wags-tails`) in 1.08 million.
     pub fn makes_names(self) -> bool {
         matches!(
             self,
