@@ -1,7 +1,7 @@
 //! Settings: `secpip.toml`, `SECPIP_*` environment variables and flags, combined
 //! with one precedence (flag, then environment, then file, then default).
 //!
-//! Every environment variable secpip reads is a constant in [`env`], read in
+//! Every environment variable secpip reads is a constant in [`mod@env`], read in
 //! this module and nowhere else. Persisted state (the status store) is not
 //! configuration and never lives here.
 

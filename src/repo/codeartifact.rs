@@ -4,10 +4,10 @@
 //! CodeArtifact speaks the same upload protocols as a team server (twine's
 //! upload API for PyPI, `npm publish` for npm), so the HTTP side reuses
 //! [`UploadRepo`]; what CodeArtifact adds is the control plane: a
-//! short-lived token from `GetAuthorizationToken` (cached, see [`token`]),
+//! short-lived token from `GetAuthorizationToken` (cached, see `token.rs`),
 //! the repository's URL per format from `GetRepositoryEndpoint` (cached
 //! for the life of the value), and removal through `DeletePackageVersions`
-//! (see [`remove`]), since CodeArtifact has no unpublish over HTTP for PyPI.
+//! (see `remove.rs`), since CodeArtifact has no unpublish over HTTP for PyPI.
 //!
 //! PyPI uploads go to the endpoint itself with basic auth `aws:TOKEN` (what
 //! `aws codeartifact login --tool twine` configures); pip installs from
