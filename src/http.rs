@@ -13,6 +13,24 @@ pub const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 /// Largest artifact accepted for download.
 pub const MAX_ARTIFACT_BYTES: usize = 512 * 1024 * 1024;
 
+/// `url` without user name, password, query or fragment, for messages and
+/// logs: repository URLs may carry credentials (`https://aws:TOKEN@…`) or
+/// tokens in the query, and an error must never print them.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if !u.username().is_empty() || u.password().is_some() {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+            }
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "<unparsable URL>".to_string(),
+    }
+}
+
 /// Why a request failed; the URL is always named.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -165,4 +183,22 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
         url: url.to_string(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacted_urls_keep_no_secret() {
+        assert_eq!(
+            redact_url("https://aws:tok%2Fen@repo.example.test:8443/pypi/simple/?sig=abc#x"),
+            "https://repo.example.test:8443/pypi/simple/"
+        );
+        assert_eq!(
+            redact_url("http://127.0.0.1:4873/"),
+            "http://127.0.0.1:4873/"
+        );
+        assert_eq!(redact_url("not a url"), "<unparsable URL>");
+    }
 }

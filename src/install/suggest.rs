@@ -28,7 +28,7 @@ pub fn explain_pip_error(
             let popular = crate::data::popular(Ecosystem::Pypi, data_dir);
             let hints = hints(Ecosystem::Pypi, &not_found, popular, look_alikes);
             ResolveError::Pip {
-                index: crate::repo::upload::redact_url(index_url),
+                index: crate::http::redact_url(index_url),
                 stderr: format!("{stderr}{hints}"),
                 code,
             }

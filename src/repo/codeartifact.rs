@@ -306,6 +306,6 @@ where
 fn bad_endpoint(url: &str, why: &str) -> RepoError {
     RepoError::Remote(format!(
         "CodeArtifact returned an unusable repository endpoint {:?} ({why}); check the [aws] codeartifact_endpoint_url if one is set",
-        super::upload::redact_url(url)
+        crate::http::redact_url(url)
     ))
 }

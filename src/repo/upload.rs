@@ -27,6 +27,7 @@ pub mod pypi;
 
 use super::{RepoError, SecureRepo};
 use crate::ecosystem::{Ecosystem, PackageId};
+use crate::http::redact_url;
 use std::fmt;
 
 pub use npm::npm_login;
@@ -357,22 +358,6 @@ fn with_slash(url: &str) -> String {
         url.to_string()
     } else {
         format!("{url}/")
-    }
-}
-
-/// `url` without user name, password, query or fragment, for messages.
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if !u.username().is_empty() || u.password().is_some() {
-                let _ = u.set_username("");
-                let _ = u.set_password(None);
-            }
-            u.set_query(None);
-            u.set_fragment(None);
-            u.to_string()
-        }
-        Err(_) => "<unparsable URL>".to_string(),
     }
 }
 

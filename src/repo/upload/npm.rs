@@ -8,9 +8,10 @@
 //! it only moves `dist-tags.latest` forward: publishing 1.0.0 after 2.0.0
 //! must not make a plain `npm install name` pick the older version.
 
-use super::{redact_url, send, Answer, UploadError, UploadRepo};
+use super::{send, Answer, UploadError, UploadRepo};
 use crate::ecosystem::npm::names::validate_name;
 use crate::ecosystem::PackageId;
+use crate::http::redact_url;
 use base64::Engine;
 use serde_json::{json, Value};
 

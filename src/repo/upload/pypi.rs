@@ -9,9 +9,10 @@
 //! publishes a file under another package's name.
 
 use super::multipart::Form;
-use super::{redact_url, same_origin, send, UploadError, UploadRepo};
+use super::{same_origin, send, UploadError, UploadRepo};
 use crate::ecosystem::pypi::normalize_name;
 use crate::ecosystem::PackageId;
+use crate::http::redact_url;
 use std::io::Read;
 use std::str::FromStr;
 
