@@ -14,12 +14,15 @@
 //! Benchmarks start it, read those lines, and point secpip (or plain pip) at
 //! it, so they measure secpip and pip rather than the network.
 
-// The fixture's folder module and the two shared modules it uses as
-// `super::faults` and `super::loopback`, so all three sit at the crate root.
+// The fixture's folder module and the three shared modules it uses as
+// `super::faults`, `super::loopback` and `super::targz`, so all four sit at
+// the crate root.
 #[path = "../tests/it/common/faults.rs"]
 mod faults;
 #[path = "../tests/it/common/loopback.rs"]
 mod loopback;
+#[path = "../tests/it/common/targz.rs"]
+mod targz;
 #[path = "../tests/it/common/upstream/mod.rs"]
 mod upstream;
 

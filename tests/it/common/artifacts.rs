@@ -66,20 +66,11 @@ pub fn wheel(dist: &str, version: &str, extra: &str) -> (String, Vec<u8>) {
 
 /// A gzip'd tar of `(path, contents)` members.
 pub fn targz(members: &[(String, String)]) -> Vec<u8> {
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    for (path, text) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(text.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(499_162_500);
-        header.set_cksum();
-        tar.append_data(&mut header, path, text.as_bytes())
-            .expect("append a tar member");
-    }
-    tar.into_inner()
-        .and_then(|gz| gz.finish())
-        .expect("finish the tarball")
+    let members: Vec<(String, Vec<u8>)> = members
+        .iter()
+        .map(|(path, text)| (path.clone(), text.clone().into_bytes()))
+        .collect();
+    super::targz::targz_at(&members, 499_162_500)
 }
 
 /// An sdist `{dist}-{version}.tar.gz` with a `PKG-INFO`.

@@ -20,6 +20,7 @@ pub mod loopback;
 pub mod npm_upstream;
 pub mod sarif_schema;
 pub mod serve;
+pub mod targz;
 pub mod team_servers;
 pub mod upstream;
 

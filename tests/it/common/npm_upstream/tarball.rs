@@ -10,6 +10,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha512};
 
 use super::package::{NpmPackage, NpmVersion};
+use crate::common::targz::targz_at;
 
 /// The mtime of every tarball member (npm pack uses the same instant).
 const TARBALL_MTIME: u64 = 499_162_500;
@@ -93,24 +94,12 @@ fn build_tarball(package: &NpmPackage, version: &NpmVersion) -> (Vec<u8>, usize,
         files.push((path.clone(), contents.clone().into_bytes()));
     }
     let unpacked_size = files.iter().map(|(_, bytes)| bytes.len()).sum();
-    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut archive = tar::Builder::new(encoder);
-    for (path, bytes) in &files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(TARBALL_MTIME);
-        header.set_entry_type(tar::EntryType::Regular);
-        archive
-            .append_data(&mut header, format!("package/{path}"), bytes.as_slice())
-            .expect("append a tarball member");
-    }
-    let bytes = archive
-        .into_inner()
-        .expect("finish the tarball's tar")
-        .finish()
-        .expect("finish the tarball's gzip");
-    (bytes, files.len(), unpacked_size)
+    let count = files.len();
+    let members: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(path, bytes)| (format!("package/{path}"), bytes))
+        .collect();
+    (targz_at(&members, TARBALL_MTIME), count, unpacked_size)
 }
 
 /// `sha512-<base64>` of `bytes`.

@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+use super::super::targz::targz_at;
 use super::names::{dist_name, module_name};
 use super::package::{FixturePackage, FixtureVersion};
 
@@ -197,21 +198,9 @@ pub(super) fn build_sdist(
             module_source(package, &release.version).into_bytes(),
         ),
     ];
-    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut archive = tar::Builder::new(encoder);
-    for (path, bytes) in &files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(1_700_000_000);
-        header.set_entry_type(tar::EntryType::Regular);
-        archive
-            .append_data(&mut header, format!("{root}/{path}"), bytes.as_slice())
-            .expect("append an sdist member");
-    }
-    archive
-        .into_inner()
-        .expect("finish the sdist tar")
-        .finish()
-        .expect("finish the sdist gzip")
+    let members: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(path, bytes)| (format!("{root}/{path}"), bytes))
+        .collect();
+    targz_at(&members, 1_700_000_000)
 }
