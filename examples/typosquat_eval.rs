@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use secpip::ecosystem::Ecosystem;
 use secpip::verdict::popular::PopularIndex;
-use secpip::verdict::typosquat::{check, Similar, TyposquatConfig};
+use secpip::verdict::typosquat::{check, combination, Hints, Similar, TyposquatConfig};
 
 /// Rows of a dev-set TSV (header skipped), split on tabs.
 fn rows(dir: &Path, file: &str) -> Result<Vec<Vec<String>>, String> {
@@ -152,10 +152,18 @@ fn evaluate(
     let mut ok = in_reach == 0 || hit_in_reach * 100 >= in_reach * 95;
     for (file, limit) in [("top2000", 0.0), ("less-popular", 0.5)] {
         let names = rows(dir, &format!("{label}-{file}.tsv"))?;
-        let flagged: Vec<(String, Vec<Similar>)> = names
+        // A name the spelling games miss may still join two popular names
+        // (`name-combination`, its own finding): a false flag all the same.
+        let flagged: Vec<(String, String)> = names
             .iter()
-            .map(|row| (row[0].clone(), flag(&row[0])))
-            .filter(|(_, found)| !found.is_empty())
+            .filter_map(|row| {
+                let found = flag(&row[0]);
+                if !found.is_empty() {
+                    return Some((row[0].clone(), show(&found)));
+                }
+                combination(ecosystem, &row[0], popular, cfg, &Hints::default())
+                    .map(|joined| (row[0].clone(), format!("joins {}", joined.describe())))
+            })
             .collect();
         let rate = 100.0 * flagged.len() as f64 / names.len().max(1) as f64;
         ok &= rate <= limit;
@@ -166,8 +174,8 @@ fn evaluate(
             percent(flagged.len(), names.len())
         );
         if verbose {
-            for (name, found) in &flagged {
-                println!("  flag {name}: {}", show(found));
+            for (name, why) in &flagged {
+                println!("  flag {name}: {why}");
             }
         }
     }

@@ -195,6 +195,30 @@ fn name_findings(
                 .collect(),
         });
     }
+    if similar.is_empty() {
+        if let Some(joined) = typosquat::combination(
+            id.ecosystem,
+            &id.name,
+            ctx.popular,
+            &policy.typosquat,
+            hints,
+        ) {
+            findings.push(Finding {
+                code: codes::NAME_COMBINATION.into(),
+                points: policy.weight(codes::NAME_COMBINATION),
+                reason: format!(
+                    "Name joins two popular packages, '{}' and '{}'",
+                    joined.first.0, joined.second.0
+                ),
+                evidence: vec![
+                    joined.describe(),
+                    "a real integration of two top projects is usually popular itself or \
+                     published by the maintainers of one of them"
+                        .into(),
+                ],
+            });
+        }
+    }
     (findings, similar)
 }
 
@@ -613,5 +637,23 @@ mod tests {
         );
         assert_eq!(v.risk, Risk::Red);
         assert!(v.findings[0].evidence[0].contains("999.0"), "{v:?}");
+    }
+
+    #[test]
+    fn two_popular_names_joined_are_yellow_not_a_typosquat() {
+        let f = facts(
+            Lookup::Found(meta(12, NOW - time::Duration::days(30))),
+            Lookup::Found(50_000),
+            Lookup::Found(Some(900)),
+        );
+        let v = judge("matplotlib-requests", &f, &Policy::default());
+        assert_eq!((v.score, v.risk), (30, Risk::Yellow), "{v:?}");
+        assert_eq!(v.findings[0].code, codes::NAME_COMBINATION);
+        assert!(v.findings[0].reason.contains("'matplotlib' and 'requests'"));
+        assert!(v.similar.is_empty(), "{v:?}");
+        // A spelling game wins: one finding, with "did you mean?".
+        let v = judge("numpyy", &f, &Policy::default());
+        let codes: Vec<_> = v.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, [codes::TYPOSQUAT], "{v:?}");
     }
 }

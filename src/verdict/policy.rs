@@ -18,6 +18,8 @@ pub mod codes {
     pub const ALLOWLIST: &str = "allowlist";
     /// Name imitates a popular package.
     pub const TYPOSQUAT: &str = "typosquat";
+    /// Name joins two of the most popular packages (`matplotlib-requests`).
+    pub const NAME_COMBINATION: &str = "name-combination";
     /// Few downloads last month.
     pub const LOW_DOWNLOADS: &str = "low-downloads";
     /// Few GitHub stars (or no repository).
@@ -58,6 +60,11 @@ pub mod codes {
             TYPOSQUAT,
             60,
             "name is a look-alike of a far more popular package",
+        ),
+        (
+            NAME_COMBINATION,
+            30,
+            "name joins two of the 200 most popular packages",
         ),
         (LOW_DOWNLOADS, 20, "fewer than 300 downloads last month"),
         (

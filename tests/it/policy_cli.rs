@@ -437,6 +437,47 @@ fn offline_batch_check_screens_a_list_without_network() {
 }
 
 #[test]
+fn two_popular_names_joined_are_yellow_with_their_own_code() {
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let out = run_piped(
+        &ctx,
+        &["check", "--offline", "--json", "--platform", "pypi", "-"],
+        b"matplotlib-requests\nflask-sqlalchemy\n",
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let joined = &lines[0];
+    assert_eq!(
+        (
+            joined["risk_level"].as_str(),
+            joined["decision"].as_str(),
+            joined["rules"]["name-combination"].as_i64(),
+            joined["rules"]["typosquat"].as_i64(),
+        ),
+        (Some("Yellow"), Some("review"), Some(30), Some(0)),
+        "{joined:#}"
+    );
+    assert_eq!(joined["similar_packages"], serde_json::json!([]));
+    // A real integration of the two is popular itself: Green.
+    assert_eq!(lines[1]["risk_level"], "Green", "{:#}", lines[1]);
+    // Review is not a block: `check` exits 0.
+    assert_eq!(out.status.code(), Some(0));
+
+    // Policy re-weights it like any other code.
+    ctx.append_config("\n[policy.weights]\nname-combination = 0\n");
+    let out = run_piped(
+        &ctx,
+        &["check", "--offline", "--json", "--platform", "pypi", "-"],
+        b"matplotlib-requests\n",
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("\"risk_level\":\"Green\""), "{text}");
+}
+
+#[test]
 fn check_takes_several_names_on_the_command_line() {
     let upstream = Upstream::start(vec![]);
     let ctx = TestContext::new(&upstream);
