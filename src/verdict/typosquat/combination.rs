@@ -41,7 +41,8 @@ impl Combination {
 /// `.`), each ranked within [`TyposquatConfig::combination_max_target_rank`],
 /// or `None`: also when the name is listed as popular itself, is scoped
 /// (an npm scope is owned), or `hints` says its maintainers publish one of
-/// the parts. The first split that works wins.
+/// the parts or it has a tenth (`min_popularity_ratio`) of a part's
+/// downloads. The first split that works wins.
 pub fn combination(
     ecosystem: Ecosystem,
     name: &str,
@@ -76,6 +77,20 @@ pub fn combination(
     let owned = |part: &str| hints.same_owner.iter().any(|own| own == part);
     if owned(&found.first.0) || owned(&found.second.0) {
         return None;
+    }
+    // A combination with users of its own stands, as a look-alike does:
+    // each part must be `min_popularity_ratio` times more downloaded, when
+    // both figures are known (npm's list has them, PyPI's does not).
+    if let Some(own) = hints.downloads {
+        let ratio = u64::from(cfg.min_popularity_ratio);
+        let dwarfs = |part: &str| {
+            popular
+                .downloads(part)
+                .is_none_or(|theirs| theirs >= own.saturating_mul(ratio))
+        };
+        if !(dwarfs(&found.first.0) && dwarfs(&found.second.0)) {
+            return None;
+        }
     }
     Some(found)
 }
@@ -174,5 +189,27 @@ mod tests {
         assert!(npm.rank("uuid").is_some_and(|rank| rank <= 200));
         assert!(check("lodash-uuid").is_some());
         assert_eq!(check("@acme/lodash-uuid"), None);
+    }
+
+    #[test]
+    fn a_combination_with_users_of_its_own_stands() {
+        let npm = PopularIndex::shipped_npm();
+        let cfg = TyposquatConfig::default();
+        let smaller = ["lodash", "uuid"]
+            .map(|part| npm.downloads(part).expect("npm's list has downloads"))
+            .into_iter()
+            .min()
+            .unwrap();
+        let with = |downloads: u64| {
+            let hints = Hints {
+                downloads: Some(downloads),
+                ..Hints::default()
+            };
+            combination(Ecosystem::Npm, "lodash-uuid", npm, &cfg, &hints)
+        };
+        // A new copy has no users; a tenth of the smaller part's is many.
+        assert!(with(0).is_some());
+        assert!(with(smaller / 10).is_some());
+        assert_eq!(with(smaller / 10 + 1), None);
     }
 }
