@@ -3,7 +3,7 @@
 
 use crate::ecosystem::PackageId;
 use crate::store::Record;
-use crate::verdict::{Finding, Verdict};
+use crate::verdict::{Finding, Risk, Verdict};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 fn reason_lines(findings: &[Finding]) -> String {
@@ -87,6 +87,17 @@ pub fn verdict(id: &PackageId, v: &Verdict) -> String {
         let names: Vec<String> = v.similar.iter().map(|s| format!("'{}'", s.name)).collect();
         out.push_str(&format!("  did you mean {}?\n", names.join(" or ")));
     }
+    if v.risk == Risk::Yellow {
+        // Yellow is a question for a person: say how to answer it.
+        let target = if id.version.is_empty() {
+            id.name.clone()
+        } else {
+            format!("{}@{}", id.name, id.version)
+        };
+        out.push_str(&format!(
+            "  needs review: if this is the package you want, `secpip allow {target} --reason \"…\"`\n"
+        ));
+    }
     out
 }
 
@@ -140,4 +151,44 @@ pub fn unresolvable(
     }
     out.push_str("A security admin can lift a block with `secpip allow NAME@VERSION --reason …`; a young release can be let in with `release_age_exceptions` in secpip.toml.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecosystem::Ecosystem;
+    use crate::verdict::{Decision, Verdict};
+
+    fn judged(risk: Risk, decision: Decision) -> Verdict {
+        Verdict {
+            score: 30,
+            risk,
+            decision,
+            findings: vec![Finding {
+                code: "name-combination".into(),
+                points: 30,
+                reason: "Name joins two popular packages, 'pandas' and 'numpy'".into(),
+                evidence: vec![],
+            }],
+            similar: vec![],
+        }
+    }
+
+    #[test]
+    fn a_yellow_verdict_says_how_to_approve_it() {
+        let id = PackageId::new(Ecosystem::Pypi, "pandas-numpy", "1.0");
+        let text = verdict(&id, &judged(Risk::Yellow, Decision::Review));
+        assert!(
+            text.contains("secpip allow pandas-numpy@1.0 --reason"),
+            "{text}"
+        );
+        let any = PackageId::new(Ecosystem::Pypi, "pandas-numpy", "");
+        let text = verdict(&any, &judged(Risk::Yellow, Decision::Review));
+        assert!(
+            text.contains("secpip allow pandas-numpy --reason"),
+            "{text}"
+        );
+        let text = verdict(&id, &judged(Risk::Red, Decision::Block));
+        assert!(!text.contains("needs review"), "{text}");
+    }
 }
