@@ -206,16 +206,10 @@ fn name_findings(
             findings.push(Finding {
                 code: codes::NAME_COMBINATION.into(),
                 points: policy.weight(codes::NAME_COMBINATION),
-                reason: format!(
-                    "Name joins two popular packages, '{}' and '{}'",
-                    joined.first.0, joined.second.0
-                ),
-                evidence: vec![
-                    joined.describe(),
-                    "a real integration of two top projects is usually popular itself or \
-                     published by the maintainers of one of them"
-                        .into(),
-                ],
+                reason: format!("Name joins two popular packages, {}", joined.describe()),
+                evidence: vec!["a real integration of two top projects is usually popular \
+                               itself, or published by the maintainers of one of them"
+                    .into()],
             });
         }
     }

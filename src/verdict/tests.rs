@@ -302,7 +302,11 @@ fn two_popular_names_joined_are_yellow_not_a_typosquat() {
     let v = judge("matplotlib-requests", &f, &Policy::default());
     assert_eq!((v.score, v.risk), (30, Risk::Yellow), "{v:?}");
     assert_eq!(v.findings[0].code, codes::NAME_COMBINATION);
-    assert!(v.findings[0].reason.contains("'matplotlib' and 'requests'"));
+    assert!(
+        v.findings[0].reason.contains("'matplotlib' (rank ")
+            && v.findings[0].reason.contains(" and 'requests' (rank "),
+        "{v:?}"
+    );
     assert!(v.similar.is_empty(), "{v:?}");
     // A spelling game wins: one finding, with "did you mean?".
     let v = judge("numpyy", &f, &Policy::default());
