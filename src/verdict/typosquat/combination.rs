@@ -14,7 +14,7 @@
 //! all), or published by an owner of one of the two parts
 //! ([`Hints::same_owner`]); an obscure one is worth a person's look.
 
-use super::{Hints, TyposquatConfig};
+use super::{far_more_popular, Hints, TyposquatConfig};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::{canonical_name, PopularIndex};
 
@@ -78,19 +78,13 @@ pub fn combination(
     if owned(&found.first.0) || owned(&found.second.0) {
         return None;
     }
-    // A combination with users of its own stands, as a look-alike does:
-    // each part must be `min_popularity_ratio` times more downloaded, when
-    // both figures are known (npm's list has them, PyPI's does not).
-    if let Some(own) = hints.downloads {
-        let ratio = u64::from(cfg.min_popularity_ratio);
-        let dwarfs = |part: &str| {
-            popular
-                .downloads(part)
-                .is_none_or(|theirs| theirs >= own.saturating_mul(ratio))
-        };
-        if !(dwarfs(&found.first.0) && dwarfs(&found.second.0)) {
-            return None;
-        }
+    // A combination with users of its own stands, as a look-alike does
+    // (downloads are known online; npm's list has the parts', PyPI's not).
+    let dwarfs = |(part, rank): &(String, u32)| {
+        far_more_popular(cfg, *rank, popular.downloads(part), None, hints.downloads)
+    };
+    if !(dwarfs(&found.first) && dwarfs(&found.second)) {
+        return None;
     }
     Some(found)
 }

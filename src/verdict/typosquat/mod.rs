@@ -423,6 +423,27 @@ pub fn check_with_hints(
     found.finish(hints)
 }
 
+/// Whether a popular name (`rank`, `downloads`) is
+/// [`TyposquatConfig::min_popularity_ratio`] times more popular than the
+/// checked one (`own_rank`, `own_downloads`): by downloads when both are
+/// known, else by rank, and always when the checked name is not listed
+/// and its downloads are unknown (it is below the list's floor). A name
+/// with users of its own is not a copy: both the look-alike games and
+/// [`combination`] ask this.
+pub(super) fn far_more_popular(
+    cfg: &TyposquatConfig,
+    rank: u32,
+    downloads: Option<u64>,
+    own_rank: Option<u32>,
+    own_downloads: Option<u64>,
+) -> bool {
+    let ratio = u64::from(cfg.min_popularity_ratio);
+    match (downloads, own_downloads) {
+        (Some(target), Some(own)) => target >= own.saturating_mul(ratio),
+        _ => own_rank.is_none_or(|own| u64::from(own) >= u64::from(rank) * ratio),
+    }
+}
+
 /// The matches found so far for one checked name.
 pub(super) struct Found<'a> {
     query: &'a Query,
@@ -543,17 +564,9 @@ impl<'a> Found<'a> {
         }
     }
 
-    /// Whether a target of this rank and downloads is far more popular than
-    /// the checked name (always, when the checked name is not listed and
-    /// its downloads are unknown: it is below the list's floor).
+    /// [`far_more_popular`] for the checked name.
     fn far_more_popular(&self, rank: u32, downloads: Option<u64>) -> bool {
-        let ratio = u64::from(self.cfg.min_popularity_ratio);
-        match (downloads, self.own_downloads) {
-            (Some(target), Some(own)) => target >= own.saturating_mul(ratio),
-            _ => self
-                .own_rank
-                .is_none_or(|own| u64::from(own) >= u64::from(rank) * ratio),
-        }
+        far_more_popular(self.cfg, rank, downloads, self.own_rank, self.own_downloads)
     }
 
     /// Scores, filters, sorts (best score, then best rank) and cuts.
