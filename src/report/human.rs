@@ -92,7 +92,7 @@ pub fn verdict(id: &PackageId, v: &Verdict) -> String {
         let target = if id.version.is_empty() {
             id.name.clone()
         } else {
-            format!("{}@{}", id.name, id.version)
+            id.to_string()
         };
         out.push_str(&format!(
             "  needs review: if this is the package you want, `secpip allow {target} --reason \"…\"`\n"

@@ -3,8 +3,8 @@
 //!
 //! A name that joins two top projects reads like an integration of them,
 //! which is what a developer searching for one installs without a second
-//! look; malicious-package campaigns on PyPI published dozens of such
-//! names. The name is not a misspelling of either part, so the spelling
+//! look; more than a dozen of the PyPI names in DataDog's public
+//! malicious-package dataset have this shape. The name is not a misspelling of either part, so the spelling
 //! games of this module do not see it, and "did you mean?" has no answer:
 //! it gets a finding of its own ([`crate::verdict::policy::codes::NAME_COMBINATION`]).
 //!

@@ -286,9 +286,9 @@ pub struct TyposquatConfig {
     pub max_results: usize,
     /// A less-popular name joining two names ranked this high or better
     /// (`matplotlib-requests`) is a [`Combination`] (default 200; 0 turns
-    /// the finding off). Measured: 200 takes the malicious names of the
-    /// 2024 PyPI combination campaign; 300 adds no malicious name and half
-    /// as many false flags again.
+    /// the finding off). Measured on DataDog's PyPI malicious names and
+    /// every less-popular name: 200 takes 9 malicious names for 121 real
+    /// ones; 300 adds no malicious name and 71 real ones.
     pub combination_max_target_rank: u32,
 }
 
