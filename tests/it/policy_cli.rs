@@ -376,6 +376,14 @@ fn interactive_yellow_verdict_asks_and_defaults_to_no() {
     );
 }
 
+/// `secpip check --json` output: one JSON object a line, each parsed.
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 #[test]
 fn offline_batch_check_screens_a_list_without_network() {
     let upstream = Upstream::start(vec![]);
@@ -393,10 +401,7 @@ fn offline_batch_check_screens_a_list_without_network() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
+    let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(lines.len(), 5, "one JSON object per input line: {lines:#?}");
     assert_eq!(lines[0]["package_name"], "reqeusts");
     assert_eq!(lines[0]["risk_level"], "Red");
@@ -445,10 +450,7 @@ fn two_popular_names_joined_are_yellow_with_their_own_code() {
         &["check", "--offline", "--json", "--platform", "pypi", "-"],
         b"matplotlib-requests\nflask-sqlalchemy\n",
     );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
+    let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
     let joined = &lines[0];
     assert_eq!(
         (
@@ -493,10 +495,8 @@ fn check_takes_several_names_on_the_command_line() {
         ],
     );
     assert_eq!(ran.code(), Some(3), "{}", ran.stderr);
-    let names: Vec<(String, String)> = ran
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+    let names: Vec<(String, String)> = json_lines(&ran.stdout)
+        .into_iter()
         .map(|v| {
             (
                 v["package_name"].as_str().unwrap_or_default().to_owned(),
