@@ -118,14 +118,23 @@ fn evaluate(
 
     // Positives: flagged *as the labelled target*.
     let positives = rows(dir, &format!("{label}-positives.tsv"))?;
-    let (mut hit, mut in_reach, mut hit_in_reach) = (0, 0, 0);
+    let (mut hit, mut in_reach, mut hit_in_reach, mut first) = (0, 0, 0, 0);
     let mut misses = Vec::new();
+    let mut not_first = Vec::new();
     for row in &positives {
         let (name, target) = (&row[0], &row[1]);
         let rank: u32 = row[2].parse().unwrap_or(u32::MAX);
         let found = flag(name);
         let ok = found.iter().any(|s| &s.name == target);
         hit += usize::from(ok);
+        if ok && found.first().is_some_and(|s| &s.name == target) {
+            first += 1;
+        } else if ok {
+            not_first.push(format!(
+                "  not first {name} -> {target} got [{}]",
+                show(&found)
+            ));
+        }
         if rank <= cfg.max_target_rank {
             in_reach += 1;
             hit_in_reach += usize::from(ok);
@@ -144,8 +153,14 @@ fn evaluate(
         cfg.max_target_rank,
         percent(hit_in_reach, in_reach)
     );
+    // "Did you mean X?" names the first match: is it the labelled target?
+    println!(
+        "did you mean the labelled target first: {first}/{hit} = {}",
+        percent(first, hit)
+    );
     if verbose {
         misses.iter().for_each(|line| println!("{line}"));
+        not_first.iter().for_each(|line| println!("{line}"));
     }
 
     // Negatives.
@@ -209,6 +224,7 @@ fn evaluate(
     let synthetic = rows(dir, &format!("{label}-synthetic.tsv"))?;
     let mut families: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut synthetic_misses = Vec::new();
+    let (mut synthetic_first, mut synthetic_not_first) = (0, Vec::new());
     for row in &synthetic {
         let (name, target, family) = (&row[0], &row[1], row[3].as_str());
         let found = flag(name);
@@ -216,6 +232,14 @@ fn evaluate(
         let entry = families.entry(family).or_default();
         entry.0 += usize::from(hit);
         entry.1 += 1;
+        if hit && found.first().is_some_and(|s| &s.name == target) {
+            synthetic_first += 1;
+        } else if hit {
+            synthetic_not_first.push(format!(
+                "  not first {family}: {name} -> {target} got [{}]",
+                show(&found)
+            ));
+        }
         if !hit {
             synthetic_misses.push(format!(
                 "  miss {family}: {name} -> {target} got [{}]",
@@ -235,10 +259,18 @@ fn evaluate(
     for (family, (hit, all)) in &families {
         println!("  {family:<20} {hit:>5}/{all:<5} {}", percent(*hit, *all));
     }
+    println!(
+        "  did you mean the target first: {synthetic_first}/{} = {}",
+        total.0,
+        percent(synthetic_first, total.0)
+    );
     if verbose {
         synthetic_misses
             .iter()
             .take(60)
+            .for_each(|line| println!("{line}"));
+        synthetic_not_first
+            .iter()
             .for_each(|line| println!("{line}"));
     }
     Ok(ok)

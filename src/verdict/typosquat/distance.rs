@@ -303,7 +303,8 @@ impl<'a> Scan<'a> {
         if let Some(how) = self.also {
             phrase.push_str(&format!(", and {how}"));
         }
-        found.add(candidate.position, kind, || phrase);
+        let undone = u8::from(candidate.stripped) + u8::from(self.also.is_some());
+        found.add_after(candidate.position, kind, undone, || phrase);
     }
 }
 

@@ -30,10 +30,16 @@
 //!   does.
 //! * **Relations that explain a likeness lower the score**: a package by
 //!   the same maintainers as the popular one ([`Hints::same_owner`]).
+//! * **"Did you mean" is the simplest explanation** (`found.rs`): the
+//!   target reached with the fewest games, then the strongest game, then
+//!   the name closest as written, then the most popular, so `pydanic-core`
+//!   suggests `pydantic-core` before the more popular `pydantic`.
 
 mod combination;
 mod distance;
+mod found;
 mod index;
+mod kind;
 mod names;
 mod rules;
 #[cfg(test)]
@@ -41,12 +47,15 @@ mod tests;
 
 pub use combination::{combination, Combination};
 pub use index::SimilarityIndex;
+pub use kind::Kind;
+
+use found::Found;
 
 use serde::{Deserialize, Serialize};
 
 use super::popular::{canonical_name, PopularIndex};
 use crate::ecosystem::Ecosystem;
-use names::{split_scope, Query};
+use names::Query;
 
 /// One popular package a name resembles, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,149 +74,6 @@ impl Similar {
     /// The hint shown to a user: `did you mean 'requests'?`.
     pub fn did_you_mean(&self) -> String {
         format!("did you mean '{}'?", self.name)
-    }
-}
-
-/// The kind of game a name plays, as a stable kebab-case code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// Separators added, removed or changed (`pythondateutil`).
-    Separators,
-    /// Only the case differs (npm: `jsonstream` for `JSONStream`).
-    Case,
-    /// Look-alike glyphs (`rn`/`m`, `vv`/`w`, `l`/`1`/`i`, `0`/`o`, `q`/`g`).
-    LookAlike,
-    /// The same words in another order (`dateutil-python`).
-    WordOrder,
-    /// A meaningless word added or replaced (`python-`, `-py`, `-js`,
-    /// `node-`).
-    Affix,
-    /// A meaningless word of the popular name left out (`dateutil` for
-    /// `python-dateutil`, `awsencryption` for `aws-encryption-sdk`).
-    DroppedWord,
-    /// A version number added, removed or changed (`requests2`).
-    Version,
-    /// Two adjacent characters swapped.
-    Swap,
-    /// One character left out.
-    Omitted,
-    /// One character typed twice.
-    Repeated,
-    /// One letter of a doubled pair typed once (`coffescript`, `pilow`).
-    Undoubled,
-    /// One character added.
-    Extra,
-    /// A plural `s` added or dropped at the end of a name (`taskgroups`
-    /// for `taskgroup`).
-    Plural,
-    /// A plural `s` added or dropped on two or more words of a name
-    /// (`torchs-visions`, `webpacks-dev-servers`).
-    Plurals,
-    /// One character replaced by a keyboard neighbour.
-    Keyboard,
-    /// A keyboard neighbour pressed with the intended key (`reqwuests`,
-    /// `numpuy`): one character added next to the key it borders.
-    FatFinger,
-    /// One vowel replaced by another, a misspelling by ear
-    /// (`tensorflaw`).
-    Vowel,
-    /// One character replaced.
-    Changed,
-    /// Two edits, in a long name.
-    TwoEdits,
-    /// Two slips of the hand (each a swap, an omitted, doubled or
-    /// neighbouring character, a look-alike, a plural or version), on one
-    /// of the most typed names (`requetses`, `aiohtttps`).
-    TwoSlips,
-    /// An npm scope imitated (`@bable/core`).
-    Scope,
-}
-
-impl Kind {
-    /// A slip of the hand: a character omitted, repeated, or swapped with
-    /// its neighbour — what a typist actually does, and rarely a new name.
-    pub fn is_slip(self) -> bool {
-        matches!(
-            self,
-            Kind::Omitted | Kind::Swap | Kind::Repeated | Kind::Undoubled
-        )
-    }
-
-    /// Slips that almost never make a real word by chance (swapped
-    /// letters, a letter doubled or a doubled one typed once), so they
-    /// count against the whole popular list; any other omitted letter
-    /// often does (`colormap`, `purecss`).
-    pub fn reaches_far(self) -> bool {
-        matches!(self, Kind::Swap | Kind::Repeated | Kind::Undoubled)
-    }
-
-    /// Games that leave a name the same to a reader (`setup-tools`,
-    /// `awsencryptionsdkcli`, `discordjs`, `python-boto3-stubs`). On PyPI,
-    /// where pip's PEP 503 ignores separators anyway, a long name that
-    /// plays one is no independent project by chance, so it counts
-    /// against the whole popular list ([`LONG_NAME`]). On npm separators
-    /// and `-js`/`node-` words do tell real packages apart
-    /// (`html-encode`/`htmlencode`, `mixpanel-node`, measured in
-    /// `docs/typosquat.md`), so there they reach that far only when both
-    /// download counts are known and the popularity ratio can tell a
-    /// package with its own users from a copy (online verdicts).
-    pub fn reads_the_same(self) -> bool {
-        matches!(
-            self,
-            Kind::Separators | Kind::LookAlike | Kind::Affix | Kind::DroppedWord
-        )
-    }
-
-    /// Games that often turn one real name into another by chance: an
-    /// omitted letter (`colormap`), a neighbour key or a vowel
-    /// (`blinker`/`blinter`), a version number (`pydot3`), a noise word
-    /// added (`ninjapy`) or dropped (`levenshtein`), one plural. They
-    /// reach only [`TyposquatConfig::near_max_target_rank`] (a word
-    /// dropped from a long name reaches further, see `Found::near_reach`).
-    /// Plurals on two words at once ([`Kind::Plurals`]) are not among
-    /// them: measured on every less-popular name of both lists, they made
-    /// one real name (`wags-tails`) in 1.08 million.
-    pub fn makes_names(self) -> bool {
-        matches!(
-            self,
-            Kind::Omitted
-                | Kind::Keyboard
-                | Kind::FatFinger
-                | Kind::Vowel
-                | Kind::Version
-                | Kind::Affix
-                | Kind::DroppedWord
-                | Kind::Plural
-        )
-    }
-
-    /// Edits that are not typical slips of the hand (an arbitrary
-    /// character replaced or added, two edits): by chance, many real names
-    /// are that close to *some* popular name, so they count only against
-    /// the most popular ([`TyposquatConfig::weak_max_target_rank`]).
-    pub fn is_weak(self) -> bool {
-        matches!(
-            self,
-            Kind::Changed | Kind::Extra | Kind::TwoEdits | Kind::TwoSlips
-        )
-    }
-
-    /// How strongly this game alone suggests a squat, 0–100.
-    pub fn base_score(self) -> u8 {
-        match self {
-            Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
-            Kind::Swap
-            | Kind::Omitted
-            | Kind::Repeated
-            | Kind::Undoubled
-            | Kind::Keyboard
-            | Kind::FatFinger => 85,
-            Kind::Vowel => 80,
-            Kind::WordOrder | Kind::Extra | Kind::Changed | Kind::Plural | Kind::Plurals => 80,
-            Kind::Affix | Kind::DroppedWord | Kind::Version | Kind::TwoSlips => 70,
-            Kind::TwoEdits => 60,
-        }
     }
 }
 
@@ -395,17 +261,10 @@ pub fn check_with_hints(
     if query.scope.is_none() && query.compact.chars().count() < cfg.min_len {
         return Vec::new();
     }
-    let mut found = Found {
-        query: &query,
-        popular,
-        similarity: popular.similarity(),
-        cfg,
-        own_rank,
-        own_downloads: hints
-            .downloads
-            .or_else(|| popular.downloads(&query.canonical)),
-        matches: Vec::new(),
-    };
+    let own_downloads = hints
+        .downloads
+        .or_else(|| popular.downloads(&query.canonical));
+    let mut found = Found::new(&query, popular, cfg, own_rank, own_downloads);
     // Most specific explanation first: a target keeps its best-scoring one.
     rules::separators_and_case(&query, &mut found);
     rules::look_alikes(&query, &mut found);
@@ -441,165 +300,5 @@ pub(super) fn far_more_popular(
     match (downloads, own_downloads) {
         (Some(target), Some(own)) => target >= own.saturating_mul(ratio),
         _ => own_rank.is_none_or(|own| u64::from(own) >= u64::from(rank) * ratio),
-    }
-}
-
-/// The matches found so far for one checked name.
-pub(super) struct Found<'a> {
-    query: &'a Query,
-    popular: &'a PopularIndex,
-    similarity: &'a SimilarityIndex,
-    cfg: &'a TyposquatConfig,
-    own_rank: Option<u32>,
-    own_downloads: Option<u64>,
-    /// (position in the popular index, kind, transformation).
-    matches: Vec<(u32, Kind, String)>,
-}
-
-impl<'a> Found<'a> {
-    fn similarity(&self) -> &'a SimilarityIndex {
-        self.similarity
-    }
-
-    fn name_at(&self, position: u32) -> Option<&'a str> {
-        self.popular.entry(position as usize).map(|entry| entry.0)
-    }
-
-    fn max_rank(&self) -> u32 {
-        self.cfg.max_target_rank
-    }
-
-    /// How far down the list slips on long names reach.
-    fn slip_max_rank(&self) -> u32 {
-        self.cfg.slip_max_target_rank.max(self.cfg.max_target_rank)
-    }
-
-    fn weak_max_rank(&self) -> u32 {
-        self.cfg.weak_max_target_rank
-    }
-
-    /// How far down the list a slip in one word of a longer name reaches.
-    fn word_slip_max_rank(&self) -> u32 {
-        self.cfg.word_slip_max_target_rank
-    }
-
-    /// Targets this popular are worth two slips from a shorter length
-    /// ([`Found::two_slip_reach`]).
-    fn two_slip_max_rank(&self) -> u32 {
-        self.cfg.two_slip_max_target_rank
-    }
-
-    /// Edits tolerated between a name of `len` characters and one of the
-    /// most typed names, when both are slips.
-    fn two_slip_reach(&self, len: usize) -> usize {
-        if len >= self.cfg.two_slip_min_len {
-            2
-        } else {
-            self.reach(len)
-        }
-    }
-
-    /// Edits tolerated between names of `len` characters.
-    fn reach(&self, len: usize) -> usize {
-        if len < self.cfg.min_len {
-            0
-        } else if len < self.cfg.two_edit_min_len {
-            1
-        } else {
-            2
-        }
-    }
-
-    /// Records a target when it is popular enough, far more popular than
-    /// the checked name, not in the checked name's own npm scope, and not
-    /// already explained better.
-    fn add(&mut self, position: u32, kind: Kind, transformation: impl FnOnce() -> String) {
-        let Some((target, _, rank, downloads)) = self.popular.entry(position as usize) else {
-            return;
-        };
-        let len = self.query.compact.len();
-        let measured = downloads.is_some() && self.own_downloads.is_some();
-        let far = (kind.reaches_far() && len >= LONG_SLIP)
-            || (kind.reads_the_same()
-                && ((self.popular.ecosystem() == Ecosystem::Pypi && len >= LONG_NAME)
-                    || (measured && len >= LONG_SLIP)));
-        let mut reach = if far {
-            self.slip_max_rank()
-        } else {
-            self.cfg.max_target_rank
-        };
-        if kind.makes_names() {
-            reach = reach.min(self.near_reach(kind, len));
-        }
-        if target == self.query.canonical || rank > reach {
-            return;
-        }
-        if let Some(scope) = &self.query.scope {
-            if split_scope(&target.to_lowercase()).0 == Some(scope.as_str()) {
-                return;
-            }
-        }
-        if !self.far_more_popular(rank, downloads) {
-            return;
-        }
-        match self.matches.iter_mut().find(|m| m.0 == position) {
-            Some(seen) if seen.1.base_score() >= kind.base_score() => {}
-            Some(seen) => *seen = (position, kind, transformation()),
-            None => self.matches.push((position, kind, transformation())),
-        }
-    }
-
-    /// How far down the list a game that makes names ([`Kind::makes_names`])
-    /// reaches from a name of `len` characters: the top
-    /// `near_max_target_rank`, except a word dropped from a long name
-    /// (`awsencryption` for `aws-encryption-sdk`), which reaches the
-    /// targets. Measured on every less-popular name of both lists, that
-    /// flags 8 in 1.08 million (`statemachine` for `python-statemachine`);
-    /// every other such game flags 20–50 per half of the PyPI list.
-    fn near_reach(&self, kind: Kind, len: usize) -> u32 {
-        if kind == Kind::DroppedWord && len >= LONG_NAME {
-            self.cfg.max_target_rank
-        } else {
-            self.cfg.near_max_target_rank
-        }
-    }
-
-    /// [`far_more_popular`] for the checked name.
-    fn far_more_popular(&self, rank: u32, downloads: Option<u64>) -> bool {
-        far_more_popular(self.cfg, rank, downloads, self.own_rank, self.own_downloads)
-    }
-
-    /// Scores, filters, sorts (best score, then best rank) and cuts.
-    fn finish(self, hints: &Hints<'_>) -> Vec<Match> {
-        let mut out: Vec<Match> = Vec::with_capacity(self.matches.len());
-        for (position, kind, transformation) in self.matches {
-            let Some((name, _, rank, _)) = self.popular.entry(position as usize) else {
-                continue;
-            };
-            let mut score = kind.base_score();
-            if hints.same_owner.iter().any(|owned| owned == name) {
-                score = score.saturating_sub(SAME_OWNER_PENALTY);
-            }
-            if score < self.cfg.min_score {
-                continue;
-            }
-            out.push(Match {
-                similar: Similar {
-                    name: name.to_owned(),
-                    rank,
-                    transformation,
-                },
-                kind,
-                score,
-            });
-        }
-        out.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then(a.similar.rank.cmp(&b.similar.rank))
-                .then_with(|| a.similar.name.cmp(&b.similar.name))
-        });
-        out.truncate(self.cfg.max_results);
-        out
     }
 }

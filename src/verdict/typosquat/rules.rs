@@ -147,7 +147,8 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
             found.add(position, Kind::Affix, || format!("added {how}"));
         }
         for &position in found.similarity().without_noise(&base) {
-            found.add(position, Kind::Affix, || {
+            // A word dropped and another added: two games.
+            found.add_after(position, Kind::Affix, 1, || {
                 format!("replaced a word by {how}")
             });
         }
@@ -201,7 +202,7 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
             };
             if swapped.len() > to.len() + MIN_AFFIX_BASE {
                 for &position in found.similarity().compact(&swapped) {
-                    found.add(position, Kind::Affix, || format!("'{from}' for '{to}'"));
+                    found.add_after(position, Kind::Affix, 1, || format!("'{from}' for '{to}'"));
                 }
             }
         }

@@ -763,6 +763,36 @@ fn results_sorted_by_score_then_rank_and_cut() {
 }
 
 #[test]
+fn did_you_mean_is_the_simplest_explanation() {
+    // One letter left out of `pydantic-core` beats one left out of the
+    // more popular `pydantic` plus a word added.
+    let first = |name: &str| targets(name).first().cloned();
+    assert_eq!(targets("pydanic-core")[..2], ["pydantic-core", "pydantic"]);
+    assert_eq!(first("pytset-cov").as_deref(), Some("pytest-cov"));
+    assert_eq!(
+        first("reuqests-oauthlib").as_deref(),
+        Some("requests-oauthlib")
+    );
+    // A version number alone beats a slip plus a version number.
+    assert_eq!(first("pyyaml3").as_deref(), Some("pyyaml"));
+    assert_eq!(first("maarkdown2").as_deref(), Some("markdown2"));
+    // Separators changed on top of a letter are one more game, and a word
+    // swapped for a noise word is two (one dropped, one added).
+    assert_eq!(first("uri-emplate").as_deref(), Some("uri-template"));
+    assert_eq!(first("python-arrow").as_deref(), Some("arrow"));
+    let npm_first = |name: &str| targets_in(npm(), name).first().cloned();
+    assert_eq!(npm_first("lodashs").as_deref(), Some("lodash"));
+    assert_eq!(npm_first("object.asign").as_deref(), Some("object.assign"));
+    // Same number of games and score: the name closest as written.
+    assert_eq!(first("pydantci-core2").as_deref(), Some("pydantic-core"));
+    // Then the more popular.
+    let index = PopularIndex::from_ranked([("abcdefgh", 1, None), ("abcdefgh-io", 2, None)]);
+    let found = similar_packages_with("abcdefhg-io", &index, &TyposquatConfig::default());
+    let names: Vec<&str> = found.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["abcdefgh-io", "abcdefgh"]);
+}
+
+#[test]
 fn popular_names_are_not_squats() {
     for name in ["flask", "requests", "numpy", "boto3", "boto", "jinja2"] {
         assert!(targets(name).is_empty(), "{name}");
