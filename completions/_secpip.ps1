@@ -164,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'secpip' -ScriptBlock {
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'The registry the names belong to')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; `sarif` and `asff` print one document for all inputs')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'The dependency file SARIF results point at')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Which decision makes the exit code 3: `block` (default), or `review` to fail on anything a person must approve first too, as `install` refuses under `policy.review = "block"`')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: ./secpip.toml, then the user config dir)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Where the status store and secure repository live')
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)')

@@ -360,7 +360,7 @@ _secpip() {
             return 0
             ;;
         secpip__subcmd__check)
-            opts="-q -v -h -V --offline --platform --format --manifest --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
+            opts="-q -v -h -V --offline --platform --format --manifest --fail-on --json --ci --quiet --verbose --config --data-dir --python --server --backend --profile --region --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +376,10 @@ _secpip() {
                     ;;
                 --manifest)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "block review" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -124,6 +124,8 @@ json\t'JSON (same as `--json`)'
 sarif\t'SARIF 2.1.0, for code scanning'
 asff\t'AWS Security Finding Format, for Security Hub'"
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l manifest -d 'The dependency file SARIF results point at' -r
+complete -c secpip -n "__fish_secpip_using_subcommand check" -l fail-on -d 'Which decision makes the exit code 3: `block` (default), or `review` to fail on anything a person must approve first too, as `install` refuses under `policy.review = "block"`' -r -f -a "block\t'Only blocked packages fail the run'
+review\t'Blocked packages and those that need a person\'s review'"
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l config -d 'Config file (default: ./secpip.toml, then the user config dir)' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l data-dir -d 'Where the status store and secure repository live' -r -F
 complete -c secpip -n "__fish_secpip_using_subcommand check" -l python -d 'The Python whose pip resolves and installs (default: $VIRTUAL_ENV, else python3)' -r -F

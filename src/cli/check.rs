@@ -37,6 +37,35 @@ pub struct CheckArgs {
     /// The dependency file SARIF results point at.
     #[arg(long, value_name = "PATH")]
     manifest: Option<String>,
+    /// Which decision makes the exit code 3: `block` (default), or
+    /// `review` to fail on anything a person must approve first too, as
+    /// `install` refuses under `policy.review = "block"`.
+    #[arg(long, value_enum, default_value = "block", value_name = "DECISION")]
+    fail_on: FailOn,
+}
+
+/// The decision from which `secpip check` exits 3.
+///
+/// Why: a Yellow verdict (review) does not install without approval under
+/// the default policy, but it is no block, so a CI step screening a list
+/// says whether it should stop there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Only blocked packages fail the run.
+    Block,
+    /// Blocked packages and those that need a person's review.
+    Review,
+}
+
+impl FailOn {
+    /// Whether `decision` fails the run.
+    fn fails(self, decision: Decision) -> bool {
+        match decision {
+            Decision::Block => true,
+            Decision::Review => self == FailOn::Review,
+            Decision::Allow => false,
+        }
+    }
 }
 
 /// Parses one input line into a name and optional version for `eco`.
@@ -161,8 +190,9 @@ fn input_lines(raw: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Runs `secpip check`. Exit: 3 if anything is blocked, 2 if an input was
-/// invalid (and nothing blocked), 0 otherwise.
+/// Runs `secpip check`. Exit: 3 if anything is blocked (or, with
+/// `--fail-on review`, needs review), 2 if an input was invalid (and
+/// nothing failed), 0 otherwise.
 pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
     let eco = args.platform;
     let from_stdin = args.packages.iter().any(|p| p == "-");
@@ -188,7 +218,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
         args.packages.clone()
     };
     if let (Some(server), false) = (&settings.server, args.offline) {
-        return remote_check(&settings, server, eco, &inputs);
+        return remote_check(&settings, server, eco, &inputs, args.fail_on);
     }
     runtime()?.block_on(async {
         let entries = match crate::backend::existing_store(&settings).await.map_err(Failure::error)? {
@@ -254,7 +284,7 @@ pub fn run(settings: Settings, args: CheckArgs) -> Result<u8, Failure> {
                 }
             };
             let (id, v) = checker.verdict(eco, &name, version.as_deref()).await;
-            blocked |= v.decision == Decision::Block;
+            blocked |= args.fail_on.fails(v.decision);
             if document {
                 reported.push(crate::report::Reported::from_verdict(&id, &v));
             } else {
@@ -299,6 +329,7 @@ fn remote_check(
     server: &crate::config::ServerSettings,
     eco: Ecosystem,
     inputs: &[String],
+    fail_on: FailOn,
 ) -> Result<u8, Failure> {
     let client = crate::install::remote::ServerClient::new(server, Duration::from_secs(60));
     let rt = runtime()?;
@@ -322,7 +353,14 @@ fn remote_check(
         let answer = rt
             .block_on(client.get(&format!("/package-check?{}", query.finish())))
             .map_err(Failure::error)?;
-        blocked |= answer["risk_level"] == "Red";
+        // The server's JSON carries the decision; an older one only the
+        // risk level, where Red is a block and Yellow a review.
+        let decision = match (answer["decision"].as_str(), answer["risk_level"].as_str()) {
+            (Some("block"), _) | (None, Some("Red")) => Decision::Block,
+            (Some("review"), _) | (None, Some("Yellow")) => Decision::Review,
+            _ => Decision::Allow,
+        };
+        blocked |= fail_on.fails(decision);
         if settings.output.json {
             println!("{answer}");
         } else {

@@ -465,8 +465,24 @@ fn two_popular_names_joined_are_yellow_with_their_own_code() {
     assert_eq!(joined["similar_packages"], serde_json::json!([]));
     // A real integration of the two is popular itself: Green.
     assert_eq!(lines[1]["risk_level"], "Green", "{:#}", lines[1]);
-    // Review is not a block: `check` exits 0.
+    // Review is not a block: `check` exits 0, unless told to fail on it.
     assert_eq!(out.status.code(), Some(0));
+    for (names, code) in [
+        (&b"matplotlib-requests\n"[..], Some(3)),
+        (&b"flask-sqlalchemy\n"[..], Some(0)),
+    ] {
+        let out = run_piped(
+            &ctx,
+            &["check", "--offline", "--json", "--fail-on", "review", "-"],
+            names,
+        );
+        assert_eq!(
+            out.status.code(),
+            code,
+            "{}",
+            String::from_utf8_lossy(names)
+        );
+    }
 
     // Policy re-weights it like any other code.
     ctx.append_config("\n[policy.weights]\nname-combination = 0\n");

@@ -2,7 +2,7 @@
 //! port, real SQLite, the loopback upstream fixture, and plain HTTP.
 
 use crate::common::serve::{fixtures, metric, pick, scan_body, Server};
-use crate::common::upstream::wheel_filename;
+use crate::common::upstream::{wheel_filename, FixturePackage, Upstream};
 use crate::common::TestContext;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -402,4 +402,28 @@ fn a_remote_install_is_vetted_by_the_server_and_installed_from_its_index() {
         crate::common::run(&mut ctx.secpip(&["--server", &server.url, "install", "reqeusts"]));
     ran.assert_code(3);
     assert!(!ctx.venv_has("reqeusts"));
+}
+
+#[test]
+fn check_through_a_server_exits_by_the_decision_it_reports() {
+    let upstream = Upstream::start(vec![
+        FixturePackage::healthy("alpha-widget", "2.1.0", &[]),
+        FixturePackage::healthy("reqeusts", "2.31.0", &[]),
+        FixturePackage::healthy("matplotlib-requests", "1.0.0", &[]),
+    ]);
+    let ctx = TestContext::new(&upstream);
+    let server = Server::start(&ctx, &[], &[]);
+    let check = |args: &[&str]| {
+        let mut all = vec!["--server", server.url.as_str(), "check", "--json"];
+        all.extend_from_slice(args);
+        crate::common::run(&mut ctx.secpip(&all))
+    };
+    let ran = check(&["reqeusts"]);
+    ran.assert_code(3);
+    let joined = check(&["matplotlib-requests"]);
+    let answer: Value = serde_json::from_str(joined.stdout.trim()).unwrap();
+    assert_eq!(answer["decision"], "review", "{answer:#}");
+    joined.assert_code(0);
+    check(&["--fail-on", "review", "matplotlib-requests"]).assert_code(3);
+    check(&["--fail-on", "review", "alpha-widget"]).assert_code(0);
 }
