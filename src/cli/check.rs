@@ -355,11 +355,15 @@ fn remote_check(
             .map_err(Failure::error)?;
         // The server's JSON carries the decision; an older one only the
         // risk level, where Red is a block and Yellow a review.
-        let decision = match (answer["decision"].as_str(), answer["risk_level"].as_str()) {
-            (Some("block"), _) | (None, Some("Red")) => Decision::Block,
-            (Some("review"), _) | (None, Some("Yellow")) => Decision::Review,
-            _ => Decision::Allow,
-        };
+        let decision =
+            serde_json::from_value::<Decision>(answer["decision"].clone()).unwrap_or(match answer
+                ["risk_level"]
+                .as_str()
+            {
+                Some("Red") => Decision::Block,
+                Some("Yellow") => Decision::Review,
+                _ => Decision::Allow,
+            });
         blocked |= fail_on.fails(decision);
         if settings.output.json {
             println!("{answer}");

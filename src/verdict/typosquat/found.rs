@@ -189,16 +189,12 @@ impl<'a> Found<'a> {
     /// Whether the checked name's separators, in order, are not the
     /// target's (`uri-emplate` and `uritemplate`, `object.asign` and
     /// `object-assign` on npm), scopes aside.
-    pub(super) fn separators_differ(&self, target: &str) -> bool {
-        let target = target.to_lowercase();
-        let separators = |name: &str| -> Vec<char> {
-            split_scope(name)
-                .1
-                .chars()
-                .filter(|&c| is_separator(c))
-                .collect()
-        };
-        separators(&self.query.lower) != separators(&target)
+    fn separators_differ(&self, target: &str) -> bool {
+        // Separators have no case: the target needs no lowercasing.
+        fn separators(name: &str) -> impl Iterator<Item = char> + '_ {
+            split_scope(name).1.chars().filter(|&c| is_separator(c))
+        }
+        !separators(&self.query.lower).eq(separators(target))
     }
 
     /// How far down the list a game that makes names ([`Kind::makes_names`])
