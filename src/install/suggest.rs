@@ -227,6 +227,24 @@ mod tests {
     }
 
     #[test]
+    fn an_import_name_gets_the_package_name() {
+        // The most common wrong install: the name a project is imported by.
+        let names = pip_not_found(
+            "ERROR: Could not find a version that satisfies the requirement cv2 (from versions: none)\nERROR: No matching distribution found for cv2",
+        );
+        let text = hints(
+            Ecosystem::Pypi,
+            &names,
+            PopularIndex::shipped_pypi(),
+            &TyposquatConfig::default(),
+        );
+        assert_eq!(
+            text,
+            "\n  hint: 'cv2' is not on the index; did you mean 'opencv-python'? (imported as 'cv2', which is not its package name)"
+        );
+    }
+
+    #[test]
     fn hints_follow_the_policy_thresholds() {
         // A policy that lets only the top 5 be imitated has no hint for a
         // look-alike of `requests` (#6), not even a swap, which otherwise

@@ -300,6 +300,12 @@ impl PopularIndex {
             .map(|&position| self.entries[position].rank)
     }
 
+    /// The position of a canonical name (0 = most popular), for the
+    /// similarity index's look-ups by name.
+    pub(crate) fn position(&self, normalized_name: &str) -> Option<usize> {
+        self.by_name.get(normalized_name).copied()
+    }
+
     /// The downloads of a canonical name over the ranking's period, when
     /// the name is popular and the source gave them (npm does, the PyPI
     /// snapshot does not).

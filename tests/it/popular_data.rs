@@ -127,3 +127,83 @@ fn refresh_popular_from_a_url_changes_what_counts_as_a_look_alike() {
         serde_json::json!(["zorblatt-kit"])
     );
 }
+
+#[test]
+fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
+    use crate::common::upstream::FixturePackage;
+    // One project whose wheel installs packages and modules under other
+    // names; a namespace folder, a private package and tests name nothing.
+    let mut gadget = FixturePackage::healthy("alpha-gadget", "1.2.0", &[]);
+    gadget.extra_files = vec![
+        ("agadget/__init__.py".into(), "".into()),
+        ("agadget_cli.py".into(), "".into()),
+        ("sharedns/plugin.py".into(), "".into()),
+        ("_agadget_impl/__init__.py".into(), "".into()),
+        ("tests/__init__.py".into(), "".into()),
+    ];
+    let plain = FixturePackage::healthy("beta-plain", "1.0.0", &[]);
+    let upstream = Upstream::start(vec![gadget, plain]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let popular = dir.path().join("popular.json");
+    std::fs::write(
+        &popular,
+        r#"{"rows":[{"project":"Alpha_Gadget","rank":1},{"project":"beta-plain","rank":2},{"project":"not-listed-here","rank":3}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("imports.json");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_import_names.py");
+    let ran = Command::new("python3")
+        .arg(&script)
+        .arg(&popular)
+        .arg(&out)
+        .env("PIP_INDEX_URL", upstream.index_url())
+        .env_remove("PIP_FIND_LINKS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.success(), "{stderr}");
+    // The fixture ignores Range, so the wheels were read whole: same answer.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let rows: Vec<(&str, &str, u64)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["import"].as_str().unwrap(),
+                r["project"].as_str().unwrap(),
+                r["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("agadget", "alpha-gadget", 1),
+            ("agadget_cli", "alpha-gadget", 1)
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 without a wheel on the index, 0 bundles of more than 20, 0 unreadable"),
+        "the project the index lacks is counted: {stderr}"
+    );
+
+    // Not a snapshot: exit 2 and a message, not a traceback.
+    std::fs::write(&popular, "[]").unwrap();
+    let bad = Command::new("python3")
+        .arg(&script)
+        .arg(&popular)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("not a popular-package snapshot"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Traceback"), "{stderr}");
+}

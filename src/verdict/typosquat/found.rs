@@ -70,6 +70,13 @@ impl<'a> Found<'a> {
         self.popular.entry(position as usize).map(|entry| entry.0)
     }
 
+    /// Where a canonical popular name sits in the index, if it is listed.
+    pub(super) fn position_of(&self, name: &str) -> Option<u32> {
+        self.popular
+            .position(name)
+            .and_then(|position| u32::try_from(position).ok())
+    }
+
     pub(super) fn max_rank(&self) -> u32 {
         self.cfg.max_target_rank
     }

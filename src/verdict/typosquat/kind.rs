@@ -56,6 +56,9 @@ pub enum Kind {
     TwoSlips,
     /// An npm scope imitated (`@bable/core`).
     Scope,
+    /// The name a popular PyPI project is imported by, not its own
+    /// (`sklearn` for scikit-learn, `cv2` for opencv-python).
+    ImportName,
 }
 
 impl Kind {
@@ -101,7 +104,10 @@ impl Kind {
     /// dropped from a long name reaches further, see `Found::near_reach`).
     /// Plurals on two words at once ([`Kind::Plurals`]) are not among
     /// them: measured on every less-popular name of both lists, they made
-    /// one real name (`wags-tails`) in 1.08 million.
+    /// one real name (`wags-tails`) in 1.08 million. An import name is
+    /// among them: beyond the most used projects it is often an ordinary
+    /// word another project owns (`factory`, `agents`, `workflows`;
+    /// measured in `docs/typosquat.md`).
     pub fn makes_names(self) -> bool {
         matches!(
             self,
@@ -113,6 +119,7 @@ impl Kind {
                 | Kind::Affix
                 | Kind::DroppedWord
                 | Kind::Plural
+                | Kind::ImportName
         )
     }
 
@@ -152,13 +159,14 @@ impl Kind {
                 | Kind::DroppedWord
                 | Kind::Version
                 | Kind::Scope
+                | Kind::ImportName
         )
     }
 
     /// How strongly this game alone suggests a squat, 0–100.
     pub fn base_score(self) -> u8 {
         match self {
-            Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope => 90,
+            Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope | Kind::ImportName => 90,
             Kind::Swap
             | Kind::Omitted
             | Kind::Repeated

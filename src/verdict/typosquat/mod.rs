@@ -38,6 +38,7 @@
 mod combination;
 mod distance;
 mod found;
+mod imports;
 mod index;
 mod kind;
 mod names;
@@ -46,6 +47,7 @@ mod rules;
 mod tests;
 
 pub use combination::{combination, Combination};
+pub use imports::ImportNames;
 pub use index::SimilarityIndex;
 pub use kind::Kind;
 
@@ -113,7 +115,8 @@ pub struct TyposquatConfig {
     pub slip_max_target_rank: u32,
     /// Targets of games that often make a real name by chance
     /// ([`Kind::makes_names`]: an omitted letter, a neighbour key, a vowel
-    /// by ear, a version number, a noise word, a plural) must rank this
+    /// by ear, a version number, a noise word, a plural, an import name)
+    /// must rank this
     /// high (default 1500): measured on every less-popular name of both
     /// package lists, they are most of the false flags beyond the most
     /// popular targets. A noise word dropped from a name of [`LONG_NAME`]
@@ -258,13 +261,15 @@ pub fn check_with_hints(
         return Vec::new();
     }
     let query = Query::new(canonical);
-    if query.scope.is_none() && query.compact.chars().count() < cfg.min_len {
-        return Vec::new();
-    }
     let own_downloads = hints
         .downloads
         .or_else(|| popular.downloads(&query.canonical));
     let mut found = Found::new(&query, popular, cfg, own_rank, own_downloads);
+    // An import name is looked up whole, so it needs no length: `cv2`.
+    rules::import_names(ecosystem, &query, &mut found);
+    if query.scope.is_none() && query.compact.chars().count() < cfg.min_len {
+        return found.finish(hints);
+    }
     // Most specific explanation first: a target keeps its best-scoring one.
     rules::separators_and_case(&query, &mut found);
     rules::look_alikes(&query, &mut found);

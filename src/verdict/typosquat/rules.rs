@@ -6,7 +6,7 @@ use super::names::{
     self, plural_words, singular, skeleton, split_scope, split_version, split_version_word,
     word_set, Query,
 };
-use super::{Found, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
+use super::{Found, ImportNames, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::compact;
 
@@ -25,6 +25,26 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
             Kind::Separators
         };
         found.add(position, kind, || kind_phrase(kind).to_owned());
+    }
+}
+
+/// The name a popular PyPI project is imported by, not its own:
+/// `sklearn` for scikit-learn, `cv2` for opencv-python, `yaml` for
+/// pyyaml. People type what they import, so whoever registers that name
+/// catches them (see [`ImportNames`]).
+pub(super) fn import_names(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
+    if ecosystem != Ecosystem::Pypi || query.scope.is_some() {
+        return;
+    }
+    let Some((import, projects)) = ImportNames::shipped().get(&compact(&query.lower)) else {
+        return;
+    };
+    for project in projects {
+        if let Some(position) = found.position_of(project) {
+            found.add(position, Kind::ImportName, || {
+                format!("imported as '{import}', which is not its package name")
+            });
+        }
     }
 }
 
