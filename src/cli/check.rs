@@ -353,17 +353,13 @@ fn remote_check(
         let answer = rt
             .block_on(client.get(&format!("/package-check?{}", query.finish())))
             .map_err(Failure::error)?;
-        // The server's JSON carries the decision; an older one only the
-        // risk level, where Red is a block and Yellow a review.
-        let decision =
-            serde_json::from_value::<Decision>(answer["decision"].clone()).unwrap_or(match answer
-                ["risk_level"]
-                .as_str()
-            {
-                Some("Red") => Decision::Block,
-                Some("Yellow") => Decision::Review,
-                _ => Decision::Allow,
-            });
+        let decision = server_decision(&answer).ok_or_else(|| {
+            Failure::error(anyhow::anyhow!(
+                "the answer of {} for '{name}' has no decision and no risk level, so \
+                 secpip cannot tell whether it is blocked (is --server a secpip server?)",
+                crate::http::redact_url(&server.url)
+            ))
+        })?;
         blocked |= fail_on.fails(decision);
         if settings.output.json {
             println!("{answer}");
@@ -390,6 +386,21 @@ fn remote_check(
     } else {
         0
     })
+}
+
+/// What a server's `/package-check` answer decides: its `decision`, or,
+/// from an older server, its risk level (Red blocks, Yellow asks for a
+/// review, Green allows). `None` when it says neither: that is no
+/// answer, and counting it as allowed would fail open.
+fn server_decision(answer: &serde_json::Value) -> Option<Decision> {
+    serde_json::from_value::<Decision>(answer["decision"].clone())
+        .ok()
+        .or(match answer["risk_level"].as_str() {
+            Some("Red") => Some(Decision::Block),
+            Some("Yellow") => Some(Decision::Review),
+            Some("Green") => Some(Decision::Allow),
+            _ => None,
+        })
 }
 
 /// Writes `text` to standard output. `false` when it cannot be written,

@@ -427,3 +427,60 @@ fn check_through_a_server_exits_by_the_decision_it_reports() {
     check(&["--fail-on", "review", "matplotlib-requests"]).assert_code(3);
     check(&["--fail-on", "review", "alpha-widget"]).assert_code(0);
 }
+
+#[test]
+fn check_through_an_older_or_broken_server_fails_closed() {
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    // An older server reports only the risk level; a broken one neither it
+    // nor a decision.
+    for (name, answer) in [
+        (
+            "red-one",
+            json!({"package_name": "red-one", "risk_level": "Red", "score": 60}),
+        ),
+        (
+            "yellow-one",
+            json!({"package_name": "yellow-one", "risk_level": "Yellow", "score": 30}),
+        ),
+        (
+            "green-one",
+            json!({"package_name": "green-one", "risk_level": "Green", "score": 0}),
+        ),
+        (
+            "silent-one",
+            json!({"package_name": "silent-one", "score": 0}),
+        ),
+    ] {
+        rt.block_on(
+            Mock::given(method("GET"))
+                .and(path("/package-check"))
+                .and(query_param("package_name", name))
+                .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+                .mount(&server),
+        );
+    }
+    let upstream = Upstream::start(vec![]);
+    let ctx = TestContext::new(&upstream);
+    let uri = server.uri();
+    let check = |args: &[&str]| {
+        let mut all = vec!["--server", uri.as_str(), "check"];
+        all.extend_from_slice(args);
+        crate::common::run(&mut ctx.secpip(&all))
+    };
+    check(&["red-one"]).assert_code(3);
+    check(&["yellow-one"]).assert_code(0);
+    check(&["--fail-on", "review", "yellow-one"]).assert_code(3);
+    check(&["green-one"]).assert_code(0);
+    let silent = check(&["silent-one"]);
+    silent.assert_code(1);
+    assert!(
+        silent.stderr.contains("no decision and no risk level"),
+        "{}",
+        silent.describe()
+    );
+    // Several names: the broken answer still fails the run, not only its line.
+    check(&["green-one", "silent-one"]).assert_code(1);
+}
