@@ -36,7 +36,8 @@ pub(super) fn import_names(ecosystem: Ecosystem, query: &Query, found: &mut Foun
     if ecosystem != Ecosystem::Pypi || query.scope.is_some() {
         return;
     }
-    let Some((import, projects)) = ImportNames::shipped().get(&compact(&query.lower)) else {
+    // Unscoped, so the compact form is the whole name's.
+    let Some((import, projects)) = ImportNames::shipped().get(&query.compact) else {
         return;
     };
     for project in projects {
