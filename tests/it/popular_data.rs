@@ -207,3 +207,64 @@ fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
     );
     assert!(!stderr.contains("Traceback"), "{stderr}");
 }
+
+#[test]
+fn make_npm_commands_script_reads_bin_from_the_latest_manifest() {
+    use crate::common::npm_upstream::{NpmPackage, NpmUpstream, NpmVersion};
+    // `zeta-compiler` installs `zc` besides its own name; `@acme/tool`
+    // installs `tool` (its bare name, no game) and `acme-tool`.
+    let zeta = NpmPackage::healthy("zeta-compiler", "1.0.0", &[]).with_version(
+        NpmVersion::new("1.1.0", &[])
+            .with_bin("zc", "bin/zc.js")
+            .with_bin("zeta-compiler", "bin/zeta.js"),
+    );
+    let acme = NpmPackage::healthy("@acme/tool", "1.0.0", &[]).with_version(
+        NpmVersion::new("1.1.0", &[])
+            .with_bin("tool", "cli.js")
+            .with_bin("acme-tool", "cli.js"),
+    );
+    let plain = NpmPackage::healthy("plain-lib", "1.0.0", &[]);
+    let registry = NpmUpstream::start(vec![zeta, acme, plain]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let popular = dir.path().join("popular.json");
+    std::fs::write(
+        &popular,
+        r#"{"rows":[{"project":"zeta-compiler","rank":1},{"project":"@acme/tool","rank":2},{"project":"plain-lib","rank":3},{"project":"gone-lib","rank":4}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("commands.json");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_npm_commands.py");
+    let ran = Command::new("python3")
+        .arg(&script)
+        .arg(&popular)
+        .arg(&out)
+        .args(["--registry", &registry.registry_url()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.success(), "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let rows: Vec<(&str, &str, u64)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["command"].as_str().unwrap(),
+                r["project"].as_str().unwrap(),
+                r["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("zc", "zeta-compiler", 1), ("acme-tool", "@acme/tool", 2)],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 not on the registry"),
+        "the package the registry lacks is counted: {stderr}"
+    );
+}

@@ -57,8 +57,12 @@ pub enum Kind {
     /// An npm scope imitated (`@bable/core`).
     Scope,
     /// The name a popular PyPI project is imported by, not its own
-    /// (`sklearn` for scikit-learn, `cv2` for opencv-python).
+    /// (`cv2` for opencv-python, `yaml` for pyyaml).
     ImportName,
+    /// A command a popular npm package installs, not its own name (`tsc`
+    /// for typescript, `ng` for @angular/cli): what `npx` fetches when
+    /// the package is not installed.
+    CommandName,
 }
 
 impl Kind {
@@ -160,13 +164,19 @@ impl Kind {
                 | Kind::Version
                 | Kind::Scope
                 | Kind::ImportName
+                | Kind::CommandName
         )
     }
 
     /// How strongly this game alone suggests a squat, 0–100.
     pub fn base_score(self) -> u8 {
         match self {
-            Kind::Separators | Kind::Case | Kind::LookAlike | Kind::Scope | Kind::ImportName => 90,
+            Kind::Separators
+            | Kind::Case
+            | Kind::LookAlike
+            | Kind::Scope
+            | Kind::ImportName
+            | Kind::CommandName => 90,
             Kind::Swap
             | Kind::Omitted
             | Kind::Repeated

@@ -38,18 +38,18 @@
 mod combination;
 mod distance;
 mod found;
-mod imports;
 mod index;
 mod kind;
+mod known_as;
 mod names;
 mod rules;
 #[cfg(test)]
 mod tests;
 
 pub use combination::{combination, Combination};
-pub use imports::ImportNames;
 pub use index::SimilarityIndex;
 pub use kind::Kind;
+pub use known_as::KnownAs;
 
 use found::Found;
 
@@ -265,8 +265,9 @@ pub fn check_with_hints(
         .downloads
         .or_else(|| popular.downloads(&query.canonical));
     let mut found = Found::new(&query, popular, cfg, own_rank, own_downloads);
-    // An import name is looked up whole, so it needs no length: `cv2`.
-    rules::import_names(ecosystem, &query, &mut found);
+    // Another name of a popular project is looked up whole, so it needs
+    // no length: `cv2`, `ng`.
+    rules::known_as(ecosystem, &query, &mut found);
     if query.scope.is_none() && query.compact.chars().count() < cfg.min_len {
         return found.finish(hints);
     }

@@ -6,7 +6,7 @@ use super::names::{
     self, plural_words, singular, skeleton, split_scope, split_version, split_version_word,
     word_set, Query,
 };
-use super::{Found, ImportNames, Kind, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
+use super::{Found, Kind, KnownAs, MIN_AFFIX_BASE, MIN_BARE_AFFIX_BASE};
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::compact;
 
@@ -28,22 +28,32 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
     }
 }
 
-/// The name a popular PyPI project is imported by, not its own:
-/// `sklearn` for scikit-learn, `cv2` for opencv-python, `yaml` for
-/// pyyaml. People type what they import, so whoever registers that name
-/// catches them (see [`ImportNames`]).
-pub(super) fn import_names(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
-    if ecosystem != Ecosystem::Pypi || query.scope.is_some() {
-        return;
+/// Another name a popular project is known by: the name it is imported by
+/// on PyPI (`cv2` for opencv-python, `yaml` for pyyaml), the command it
+/// installs on npm (`tsc` for typescript, `ng` for @angular/cli). People
+/// type what they import and run, so whoever registers that name catches
+/// them (see [`KnownAs`]).
+pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
+    if query.scope.is_some() {
+        return; // Scoped names are owned; commands and modules are bare.
     }
-    // Unscoped, so the compact form is the whole name's.
-    let Some((import, projects)) = ImportNames::shipped().get(&query.compact) else {
+    let table = KnownAs::shipped(ecosystem);
+    // [`KnownAs::key`]; unscoped, so the compact form is the whole name's.
+    let key = match ecosystem {
+        Ecosystem::Pypi => &query.compact,
+        Ecosystem::Npm => &query.lower,
+    };
+    let Some((other, projects)) = table.get(key) else {
         return;
+    };
+    let (kind, phrase) = match ecosystem {
+        Ecosystem::Pypi => (Kind::ImportName, "imported as"),
+        Ecosystem::Npm => (Kind::CommandName, "installs the command"),
     };
     for project in projects {
         if let Some(position) = found.position_of(project) {
-            found.add(position, Kind::ImportName, || {
-                format!("imported as '{import}', which is not its package name")
+            found.add(position, kind, || {
+                format!("{phrase} '{other}', which is not its package name")
             });
         }
     }

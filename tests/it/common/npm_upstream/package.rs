@@ -22,6 +22,8 @@ pub struct NpmVersion {
     pub published: String,
     /// The registry's deprecation message for this version.
     pub deprecated: Option<String>,
+    /// `bin` of its `package.json`: command name → script path.
+    pub bin: BTreeMap<String, String>,
 }
 
 impl NpmVersion {
@@ -35,7 +37,14 @@ impl NpmVersion {
             files: Vec::new(),
             published: npm_iso_days_ago(45),
             deprecated: None,
+            bin: BTreeMap::new(),
         }
+    }
+
+    /// Adds a command to `bin` (`("tsc", "bin/tsc")`).
+    pub fn with_bin(mut self, command: &str, path: &str) -> NpmVersion {
+        self.bin.insert(command.to_string(), path.to_string());
+        self
     }
 
     /// Adds (or replaces) a lifecycle or other script.

@@ -67,6 +67,9 @@ pub(super) fn package_json(package: &NpmPackage, version: &NpmVersion) -> Value 
     if package.repository.is_some() {
         doc["repository"] = repository_json(package);
     }
+    if !version.bin.is_empty() {
+        doc["bin"] = json!(version.bin);
+    }
     doc
 }
 
