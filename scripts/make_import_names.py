@@ -42,7 +42,6 @@ Standard library only.
 
 import argparse
 import concurrent.futures
-import datetime
 import html.parser
 import json
 import os
@@ -53,6 +52,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+
+import known_as_snapshot as snapshot
 
 _SEPARATORS = re.compile(r"[-_.]+")
 # Roots that wheels carry by mistake or convention and nobody imports.
@@ -260,16 +261,7 @@ def main():
     parser.add_argument("--workers", type=int, default=16)
     args = parser.parse_args()
 
-    try:
-        with open(args.popular, encoding="utf-8") as f:
-            popular = json.load(f)["rows"]
-        ranks = {
-            normalize(row["project"]): row["rank"] for row in popular if row["rank"] <= args.limit
-        }
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        print(f"error: {args.popular} is not a popular-package snapshot "
-              f"(data/pypi-popular.json format): {e}", file=sys.stderr)
-        return 2
+    ranks = snapshot.read_ranks(args.popular, args.limit, normalize)
     index = pip_index_url()
 
     rows, skipped, bundles, failed = [], 0, 0, []
@@ -294,20 +286,9 @@ def main():
             if done % 500 == 0:
                 print(f"{done}/{len(ranks)} projects read", file=sys.stderr)
 
-    if failed:
-        print(f"{len(failed)} projects could not be read:", file=sys.stderr)
-        for line in failed[:20]:
-            print(f"  {line}", file=sys.stderr)
-    rows.sort(key=lambda r: (r["rank"], r["import"]))
-    with open(args.output, "w", encoding="utf-8") as out:
-        out.write("{\n")
-        out.write(f'  "source": {json.dumps(os.path.basename(args.popular))},\n')
-        out.write(f'  "generated": "{datetime.datetime.now(datetime.timezone.utc).date()}",\n')
-        out.write(f'  "limit": {args.limit},\n')
-        out.write(f'  "skipped_without_wheel": {skipped},\n')
-        out.write('  "rows": [\n')
-        out.write(",\n".join("    " + json.dumps(r) for r in rows))
-        out.write("\n  ]\n}\n")
+    snapshot.report_failures(failed, "projects")
+    header = {"limit": args.limit, "skipped_without_wheel": skipped}
+    snapshot.write(args.output, args.popular, header, rows, "import")
     print(f"{len(rows)} import names from {len(ranks) - skipped - bundles - len(failed)} projects "
           f"({skipped} without a wheel on the index, {bundles} bundles of more than "
           f"{MAX_ROOTS}, {len(failed)} unreadable)", file=sys.stderr)

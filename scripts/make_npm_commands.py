@@ -33,15 +33,15 @@ Standard library only.
 
 import argparse
 import concurrent.futures
-import datetime
 import json
-import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import known_as_snapshot as snapshot
 
 MAX_COMMANDS = 20
 TIMEOUT = 30
@@ -102,14 +102,7 @@ def main():
     parser.add_argument("--registry", help="default: `npm config get registry`")
     args = parser.parse_args()
 
-    try:
-        with open(args.popular, encoding="utf-8") as f:
-            popular = json.load(f)["rows"]
-        ranks = {row["project"]: row["rank"] for row in popular if row["rank"] <= args.limit}
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        print(f"error: {args.popular} is not a popular-package snapshot "
-              f"(data/npm-popular.json format): {e}", file=sys.stderr)
-        return 2
+    ranks = snapshot.read_ranks(args.popular, args.limit)
     registry = (args.registry.rstrip("/") + "/") if args.registry else npm_registry()
 
     rows, missing, toolboxes, failed = [], 0, 0, []
@@ -133,19 +126,8 @@ def main():
                 if name.lower() != own and name.lower() != package.lower():
                     rows.append({"command": name, "project": package, "rank": ranks[package]})
 
-    if failed:
-        print(f"{len(failed)} packages could not be read:", file=sys.stderr)
-        for line in failed[:20]:
-            print(f"  {line}", file=sys.stderr)
-    rows.sort(key=lambda r: (r["rank"], r["command"]))
-    with open(args.output, "w", encoding="utf-8") as out:
-        out.write("{\n")
-        out.write(f'  "source": {json.dumps(os.path.basename(args.popular))},\n')
-        out.write(f'  "generated": "{datetime.datetime.now(datetime.timezone.utc).date()}",\n')
-        out.write(f'  "limit": {args.limit},\n')
-        out.write('  "rows": [\n')
-        out.write(",\n".join("    " + json.dumps(r) for r in rows))
-        out.write("\n  ]\n}\n")
+    snapshot.report_failures(failed, "packages")
+    snapshot.write(args.output, args.popular, {"limit": args.limit}, rows, "command")
     read = len(ranks) - missing - toolboxes - len(failed)
     print(f"{len(rows)} command names from {read} packages ({missing} not on the registry, "
           f"{toolboxes} toolboxes of more than {MAX_COMMANDS}, {len(failed)} unreadable)",

@@ -128,6 +128,47 @@ fn refresh_popular_from_a_url_changes_what_counts_as_a_look_alike() {
     );
 }
 
+/// Runs `scripts/{script}` on a popular snapshot (`popular`, JSON) and
+/// returns its rows as `(other name, project, rank)`, with its stderr.
+fn run_known_as_script(
+    script: &str,
+    popular: &str,
+    name_field: &str,
+    setup: impl FnOnce(&mut Command),
+) -> (Vec<(String, String, u64)>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("popular.json");
+    std::fs::write(&input, popular).unwrap();
+    let out = dir.path().join("out.json");
+    let mut cmd = Command::new("python3");
+    cmd.arg(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scripts")
+            .join(script),
+    )
+    .arg(&input)
+    .arg(&out);
+    setup(&mut cmd);
+    let ran = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+    assert!(ran.status.success(), "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let rows = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[name_field].as_str().unwrap().to_string(),
+                r["project"].as_str().unwrap().to_string(),
+                r["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (rows, stderr)
+}
+
 #[test]
 fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
     use crate::common::upstream::FixturePackage;
@@ -144,45 +185,21 @@ fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
     let plain = FixturePackage::healthy("beta-plain", "1.0.0", &[]);
     let upstream = Upstream::start(vec![gadget, plain]);
 
-    let dir = tempfile::tempdir().unwrap();
-    let popular = dir.path().join("popular.json");
-    std::fs::write(
-        &popular,
+    let (rows, stderr) = run_known_as_script(
+        "make_import_names.py",
         r#"{"rows":[{"project":"Alpha_Gadget","rank":1},{"project":"beta-plain","rank":2},{"project":"not-listed-here","rank":3}]}"#,
-    )
-    .unwrap();
-    let out = dir.path().join("imports.json");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_import_names.py");
-    let ran = Command::new("python3")
-        .arg(&script)
-        .arg(&popular)
-        .arg(&out)
-        .env("PIP_INDEX_URL", upstream.index_url())
-        .env_remove("PIP_FIND_LINKS")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&ran.stderr);
-    assert!(ran.status.success(), "{stderr}");
+        "import",
+        |cmd| {
+            cmd.env("PIP_INDEX_URL", upstream.index_url())
+                .env_remove("PIP_FIND_LINKS");
+        },
+    );
     // The fixture ignores Range, so the wheels were read whole: same answer.
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let rows: Vec<(&str, &str, u64)> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["import"].as_str().unwrap(),
-                r["project"].as_str().unwrap(),
-                r["rank"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
         rows,
         [
-            ("agadget", "alpha-gadget", 1),
-            ("agadget_cli", "alpha-gadget", 1)
+            ("agadget".to_string(), "alpha-gadget".to_string(), 1),
+            ("agadget_cli".to_string(), "alpha-gadget".to_string(), 1)
         ],
         "{stderr}"
     );
@@ -192,11 +209,14 @@ fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
     );
 
     // Not a snapshot: exit 2 and a message, not a traceback.
+    let dir = tempfile::tempdir().unwrap();
+    let popular = dir.path().join("popular.json");
     std::fs::write(&popular, "[]").unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_import_names.py");
     let bad = Command::new("python3")
         .arg(&script)
         .arg(&popular)
-        .arg(&out)
+        .arg(dir.path().join("out.json"))
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
@@ -226,41 +246,20 @@ fn make_npm_commands_script_reads_bin_from_the_latest_manifest() {
     let plain = NpmPackage::healthy("plain-lib", "1.0.0", &[]);
     let registry = NpmUpstream::start(vec![zeta, acme, plain]);
 
-    let dir = tempfile::tempdir().unwrap();
-    let popular = dir.path().join("popular.json");
-    std::fs::write(
-        &popular,
+    let (rows, stderr) = run_known_as_script(
+        "make_npm_commands.py",
         r#"{"rows":[{"project":"zeta-compiler","rank":1},{"project":"@acme/tool","rank":2},{"project":"plain-lib","rank":3},{"project":"gone-lib","rank":4}]}"#,
-    )
-    .unwrap();
-    let out = dir.path().join("commands.json");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_npm_commands.py");
-    let ran = Command::new("python3")
-        .arg(&script)
-        .arg(&popular)
-        .arg(&out)
-        .args(["--registry", &registry.registry_url()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&ran.stderr);
-    assert!(ran.status.success(), "{stderr}");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let rows: Vec<(&str, &str, u64)> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["command"].as_str().unwrap(),
-                r["project"].as_str().unwrap(),
-                r["rank"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+        "command",
+        |cmd| {
+            cmd.args(["--registry", &registry.registry_url()]);
+        },
+    );
     assert_eq!(
         rows,
-        [("zc", "zeta-compiler", 1), ("acme-tool", "@acme/tool", 2)],
+        [
+            ("zc".to_string(), "zeta-compiler".to_string(), 1),
+            ("acme-tool".to_string(), "@acme/tool".to_string(), 2)
+        ],
         "{stderr}"
     );
     assert!(
