@@ -174,21 +174,30 @@ fn name_findings(
         &internal,
         policy.weight(codes::DEPENDENCY_CONFUSION),
     ));
-    let similar: Vec<Similar> = typosquat::check_with_hints(
+    let found = typosquat::check_with_hints(
         id.ecosystem,
         &id.name,
         ctx.popular,
         &policy.typosquat,
         hints,
-    )
-    .into_iter()
-    .map(|found| found.similar)
-    .collect();
-    if let Some(top) = similar.first() {
+    );
+    let reason = found.first().map(|top| match top.kind {
+        typosquat::Kind::ImportName => format!(
+            "Name is what popular package '{}' is imported by, not its package name",
+            top.similar.name
+        ),
+        typosquat::Kind::CommandName => format!(
+            "Name is a command of popular package '{}', not its package name",
+            top.similar.name
+        ),
+        _ => format!("Name resembles popular package '{}'", top.similar.name),
+    });
+    let similar: Vec<Similar> = found.into_iter().map(|found| found.similar).collect();
+    if let Some(reason) = reason {
         findings.push(Finding {
             code: codes::TYPOSQUAT.into(),
             points: policy.weight(codes::TYPOSQUAT),
-            reason: format!("Name resembles popular package '{}'", top.name),
+            reason,
             evidence: similar
                 .iter()
                 .map(|s| format!("{} (rank {}): {}", s.name, s.rank, s.transformation))

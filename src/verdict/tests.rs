@@ -140,6 +140,40 @@ fn typosquat_of_popular_name_is_red_with_did_you_mean() {
 }
 
 #[test]
+fn an_import_or_command_name_says_so_in_the_reason() {
+    let f = facts(
+        Lookup::Found(meta(12, NOW - time::Duration::days(300))),
+        Lookup::Found(50_000),
+        Lookup::Found(Some(900)),
+    );
+    let v = judge("cv2", &f, &Policy::default());
+    assert_eq!(v.risk, Risk::Red, "{v:?}");
+    assert_eq!(
+        v.findings[0].reason,
+        "Name is what popular package 'opencv-python' is imported by, not its package name"
+    );
+    let policy = Policy::default();
+    let ctx = Context {
+        policy: &policy,
+        popular: PopularIndex::shipped_npm(),
+        allow: &[],
+        block: &[],
+    };
+    let v = verdict(&PackageId::new(Ecosystem::Npm, "ng", "1.0.0"), &f, &ctx);
+    assert_eq!(
+        v.findings[0].reason,
+        "Name is a command of popular package '@angular/cli', not its package name"
+    );
+    assert_eq!(v.similar[0].name, "@angular/cli");
+    // A spelling game keeps the usual words.
+    let v = judge("reqeusts", &f, &Policy::default());
+    assert_eq!(
+        v.findings[0].reason,
+        "Name resembles popular package 'requests'"
+    );
+}
+
+#[test]
 fn a_look_alike_by_its_targets_own_owners_is_no_typosquat() {
     // `reqeusts` published by an account that also owns `requests` is
     // the owners' own defensive copy; by anyone else it is a squat.
