@@ -70,6 +70,11 @@ impl<'a> Found<'a> {
         self.popular.entry(position as usize).map(|entry| entry.0)
     }
 
+    /// The rank of the entry at `position`.
+    pub(super) fn rank_at(&self, position: u32) -> Option<u32> {
+        self.popular.entry(position as usize).map(|entry| entry.2)
+    }
+
     /// Where a canonical popular name sits in the index, if it is listed.
     pub(super) fn position_of(&self, name: &str) -> Option<u32> {
         self.popular

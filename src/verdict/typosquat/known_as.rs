@@ -310,6 +310,38 @@ mod tests {
     }
 
     #[test]
+    fn policy_caps_or_turns_off_the_game() {
+        let check = |ecosystem, name, cfg: &TyposquatConfig| {
+            check_with_hints(
+                ecosystem,
+                name,
+                PopularIndex::shipped(ecosystem),
+                cfg,
+                &Hints::default(),
+            )
+            .into_iter()
+            .map(|found| found.similar.name)
+            .collect::<Vec<_>>()
+        };
+        let off = TyposquatConfig {
+            known_as_max_target_rank: 0,
+            ..TyposquatConfig::default()
+        };
+        assert!(check(Ecosystem::Pypi, "cv2", &off).is_empty());
+        assert!(check(Ecosystem::Npm, "ng", &off).is_empty());
+        // @angular/cli is #3807: a cap above it keeps `ng`, below drops it.
+        let cap = |rank| TyposquatConfig {
+            known_as_max_target_rank: rank,
+            ..TyposquatConfig::default()
+        };
+        assert_eq!(check(Ecosystem::Npm, "ng", &cap(3807)), ["@angular/cli"]);
+        assert!(check(Ecosystem::Npm, "ng", &cap(3806)).is_empty());
+        // The policy file sets it like every other field.
+        let parsed: TyposquatConfig = toml::from_str("known_as_max_target_rank = 0").unwrap();
+        assert_eq!(parsed, off);
+    }
+
+    #[test]
     fn popular_names_own_projects_and_the_other_ecosystem_are_left_alone() {
         // `sklearn` and `bs4` are their projects' own placeholders, popular
         // in their own right, and `jest`, `sass`, `yarn` popular packages

@@ -159,6 +159,12 @@ pub struct TyposquatConfig {
     /// every less-popular name: 200 takes 9 malicious names for 121 real
     /// ones; 300 adds no malicious name and 71 real ones.
     pub combination_max_target_rank: u32,
+    /// Projects ranked this high or better are checked for their other
+    /// names, the name a PyPI project is imported by (`cv2`) and the
+    /// commands an npm package installs (`tsc`) (default 5000; 0 turns
+    /// the game off). An import name is capped by `near_max_target_rank`
+    /// as well.
+    pub known_as_max_target_rank: u32,
 }
 
 impl Default for TyposquatConfig {
@@ -178,6 +184,7 @@ impl Default for TyposquatConfig {
             min_score: 50,
             max_results: 5,
             combination_max_target_rank: 200,
+            known_as_max_target_rank: 5000,
         }
     }
 }

@@ -34,7 +34,8 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
 /// type what they import and run, so whoever registers that name catches
 /// them (see [`KnownAs`]).
 pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
-    if query.scope.is_some() {
+    let max_rank = found.cfg.known_as_max_target_rank;
+    if query.scope.is_some() || max_rank == 0 {
         return; // Scoped names are owned; commands and modules are bare.
     }
     let table = KnownAs::shipped(ecosystem);
@@ -51,7 +52,10 @@ pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_
         Ecosystem::Npm => (Kind::CommandName, "installs the command"),
     };
     for project in projects {
-        if let Some(position) = found.position_of(project) {
+        let Some(position) = found.position_of(project) else {
+            continue;
+        };
+        if found.rank_at(position).is_some_and(|rank| rank <= max_rank) {
             found.add(position, kind, || {
                 format!("{phrase} '{other}', which is not its package name")
             });
