@@ -8,7 +8,7 @@ use super::{
     LONG_SLIP, SAME_OWNER_PENALTY,
 };
 use crate::ecosystem::Ecosystem;
-use crate::verdict::popular::PopularIndex;
+use crate::verdict::popular::{compact, PopularIndex};
 
 /// One match before scoring.
 struct Pending {
@@ -21,6 +21,18 @@ struct Pending {
     /// separators that differ under a letter game ([`Kind::ignores_separators`]).
     games: u8,
     transformation: String,
+}
+
+/// Whether `name` is `target` with its last letter replaced by a digit
+/// (`tomli3` for `tomli-w`, both compact).
+fn digit_for_last_letter(name: &str, target: &str) -> bool {
+    let (mut a, mut b) = (name.chars(), target.chars());
+    match (a.next_back(), b.next_back()) {
+        (Some(digit), Some(letter)) => {
+            digit.is_ascii_digit() && letter.is_ascii_alphabetic() && a.eq(b)
+        }
+        _ => false,
+    }
 }
 
 /// Which of two explanations of one target is kept: fewer games, then the
@@ -264,6 +276,16 @@ impl<'a> Found<'a> {
                 score,
             };
             let written = strsim::osa_distance(&self.query.lower, &name.to_lowercase());
+            // `pycryptodome2` reads as a version of `pycryptodome`, not as
+            // `pycryptodomex` with a '2' typed for the 'x': a digit ending
+            // the name explains itself as a version first.
+            let games = if matches!(kind, Kind::Changed | Kind::Keyboard)
+                && digit_for_last_letter(&self.query.compact, &compact(name))
+            {
+                games + 1
+            } else {
+                games
+            };
             out.push((games, written, found));
         }
         out.sort_by(|(games_a, written_a, a), (games_b, written_b, b)| {

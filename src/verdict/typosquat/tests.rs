@@ -781,6 +781,11 @@ fn did_you_mean_is_the_simplest_explanation() {
     // A version number alone beats a slip plus a version number.
     assert_eq!(first("pyyaml3").as_deref(), Some("pyyaml"));
     assert_eq!(first("maarkdown2").as_deref(), Some("markdown2"));
+    // A digit ending the name is a version before it is a letter typed
+    // wrong: `pycryptodomex` and `tomli-w` end in a letter.
+    assert_eq!(first("pycryptodome2").as_deref(), Some("pycryptodome"));
+    assert_eq!(first("tomli3").as_deref(), Some("tomli"));
+    assert_eq!(first("aiofile3").as_deref(), Some("aiofile"));
     // Separators changed on top of a letter are one more game, and a word
     // swapped for a noise word is two (one dropped, one added).
     assert_eq!(first("uri-emplate").as_deref(), Some("uri-template"));
