@@ -183,6 +183,27 @@ fn typosquat_of_popular_package_is_blocked() {
 }
 
 #[test]
+fn a_package_named_after_a_popular_import_name_is_blocked() {
+    // `pip install yaml` for PyYAML: a healthy-looking package under the
+    // name people import is still not the one they meant.
+    let upstream = Upstream::start(vec![FixturePackage::healthy("yaml", "6.0.2", &[])]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = install(&ctx, &["yaml"]);
+    ran.assert_code(3);
+    for needle in ["did you mean pyyaml?", "imported by"] {
+        assert!(
+            ran.stderr.contains(needle),
+            "{needle:?}\n{}",
+            ran.describe()
+        );
+    }
+    assert!(!ctx.venv_has("yaml"), "{}", ran.describe());
+    let row = ctx.expect_row("yaml", "6.0.2");
+    assert_eq!(status_of(&row), "BLOCK", "{row:#}");
+}
+
+#[test]
 fn a_mistyped_name_that_is_no_package_gets_the_right_name() {
     // `reqeusts` is not on the index at all: pip's resolver fails before
     // any verdict, and the error names the upstream and the right name.

@@ -198,6 +198,24 @@ fn typosquat_of_a_popular_npm_package_is_blocked() {
 }
 
 #[test]
+fn a_package_named_after_a_popular_command_is_blocked() {
+    // `npm install ng` for the Angular CLI, whose command is `ng`.
+    let n = setup(vec![NpmPackage::healthy("ng", "1.0.0", &[])], "");
+    let project = NpmProject::new(&n.registry.registry_url(), &[]);
+    let ran = secpip_npm(&n, &project, &["install", "ng"]);
+    ran.assert_code(3);
+    for needle in ["did you mean @angular/cli?", "is a command of"] {
+        assert!(
+            ran.stderr.contains(needle),
+            "{needle:?}\n{}",
+            ran.describe()
+        );
+    }
+    assert_eq!(row_status(&n, "ng", "1.0.0"), "BLOCK");
+    assert!(project.installed_version("ng").is_none());
+}
+
+#[test]
 fn a_mistyped_name_that_is_no_package_gets_the_right_name() {
     // `lodahs` is not on the registry at all: npm fails to resolve, and
     // the error says which name was meant.
