@@ -8,7 +8,7 @@ use super::{
     LONG_SLIP, SAME_OWNER_PENALTY,
 };
 use crate::ecosystem::Ecosystem;
-use crate::verdict::popular::{compact, PopularIndex};
+use crate::verdict::popular::PopularIndex;
 
 /// One match before scoring.
 struct Pending {
@@ -80,11 +80,6 @@ impl<'a> Found<'a> {
 
     pub(super) fn name_at(&self, position: u32) -> Option<&'a str> {
         self.popular.entry(position as usize).map(|entry| entry.0)
-    }
-
-    /// The rank of the entry at `position`.
-    pub(super) fn rank_at(&self, position: u32) -> Option<u32> {
-        self.popular.entry(position as usize).map(|entry| entry.2)
     }
 
     /// Where a canonical popular name sits in the index, if it is listed.
@@ -160,7 +155,8 @@ impl<'a> Found<'a> {
         undone: u8,
         transformation: impl FnOnce() -> String,
     ) {
-        let Some((target, _, rank, downloads)) = self.popular.entry(position as usize) else {
+        let Some((target, target_compact, rank, downloads)) = self.popular.entry(position as usize)
+        else {
             return;
         };
         let len = self.query.compact.len();
@@ -177,6 +173,9 @@ impl<'a> Found<'a> {
         if kind.makes_names() {
             reach = reach.min(self.near_reach(kind, len));
         }
+        if matches!(kind, Kind::ImportName | Kind::CommandName) {
+            reach = reach.min(self.cfg.known_as_max_target_rank);
+        }
         if target == self.query.canonical || rank > reach {
             return;
         }
@@ -189,7 +188,12 @@ impl<'a> Found<'a> {
             return;
         }
         let resplit = undone == 0 && kind.ignores_separators() && self.separators_differ(target);
-        let games = kind.games() + undone + u8::from(resplit);
+        // `pycryptodome2` reads as a version of `pycryptodome`, not as
+        // `pycryptodomex` with a '2' typed for the 'x': a digit ending the
+        // name explains itself as a version first.
+        let digit = matches!(kind, Kind::Changed | Kind::Keyboard)
+            && digit_for_last_letter(&self.query.compact, target_compact);
+        let games = kind.games() + undone + u8::from(resplit) + u8::from(digit);
         let better = |seen: &Pending| preference(games, kind) < preference(seen.games, seen.kind);
         match self.matches.iter_mut().find(|m| m.position == position) {
             Some(seen) if !better(seen) => {}
@@ -276,16 +280,6 @@ impl<'a> Found<'a> {
                 score,
             };
             let written = strsim::osa_distance(&self.query.lower, &name.to_lowercase());
-            // `pycryptodome2` reads as a version of `pycryptodome`, not as
-            // `pycryptodomex` with a '2' typed for the 'x': a digit ending
-            // the name explains itself as a version first.
-            let games = if matches!(kind, Kind::Changed | Kind::Keyboard)
-                && digit_for_last_letter(&self.query.compact, &compact(name))
-            {
-                games + 1
-            } else {
-                games
-            };
             out.push((games, written, found));
         }
         out.sort_by(|(games_a, written_a, a), (games_b, written_b, b)| {

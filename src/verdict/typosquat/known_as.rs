@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::names::Query;
 use crate::ecosystem::Ecosystem;
 use crate::verdict::popular::{canonical_name, compact};
 
@@ -120,6 +121,21 @@ impl KnownAs {
         self.by_key
             .get(key)
             .map(|(other, projects)| (other.as_str(), projects.as_slice()))
+    }
+
+    /// [`KnownAs::get`] for a checked name, with the key its forms
+    /// already hold: the compact form on PyPI, the lowercased name on npm.
+    /// Scoped names are owned and have no other name: commands and
+    /// modules are bare.
+    pub(super) fn get_query(&self, query: &Query) -> Option<(&str, &[String])> {
+        if query.scope.is_some() {
+            return None;
+        }
+        // Unscoped, so the compact form is the whole name's.
+        self.get(match self.ecosystem {
+            Ecosystem::Pypi => &query.compact,
+            Ecosystem::Npm => &query.lower,
+        })
     }
 
     /// Whose names these are.

@@ -34,17 +34,7 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
 /// type what they import and run, so whoever registers that name catches
 /// them (see [`KnownAs`]).
 pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
-    let max_rank = found.cfg.known_as_max_target_rank;
-    if query.scope.is_some() || max_rank == 0 {
-        return; // Scoped names are owned; commands and modules are bare.
-    }
-    let table = KnownAs::shipped(ecosystem);
-    // [`KnownAs::key`]; unscoped, so the compact form is the whole name's.
-    let key = match ecosystem {
-        Ecosystem::Pypi => &query.compact,
-        Ecosystem::Npm => &query.lower,
-    };
-    let Some((other, projects)) = table.get(key) else {
+    let Some((other, projects)) = KnownAs::shipped(ecosystem).get_query(query) else {
         return;
     };
     let (kind, phrase) = match ecosystem {
@@ -52,10 +42,7 @@ pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_
         Ecosystem::Npm => (Kind::CommandName, "installs the command"),
     };
     for project in projects {
-        let Some(position) = found.position_of(project) else {
-            continue;
-        };
-        if found.rank_at(position).is_some_and(|rank| rank <= max_rank) {
+        if let Some(position) = found.position_of(project) {
             found.add(position, kind, || {
                 format!("{phrase} '{other}', which is not its package name")
             });
