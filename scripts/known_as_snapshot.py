@@ -1,7 +1,8 @@
 """What make_import_names.py and make_npm_commands.py share: reading the
-popular-package snapshot they start from and writing the table they make
-(data/pypi-import-names.json, data/npm-command-names.json), one row per
-line so that a refresh makes a readable diff.
+popular-package snapshot they start from, asking the registry with
+retries, and writing the table they make (data/pypi-import-names.json,
+data/npm-command-names.json), one row per line so that a refresh makes a
+readable diff.
 
 Standard library only.
 """
@@ -10,6 +11,26 @@ import datetime
 import json
 import os
 import sys
+import time
+import urllib.error
+import urllib.request
+
+TIMEOUT = 30
+
+
+def urlopen(request, attempts=3):
+    """`urllib.request.urlopen` that tries again on a network error (a
+    flaky resolver or reset connection), not on an HTTP answer."""
+    for attempt in range(attempts):
+        try:
+            return urllib.request.urlopen(request, timeout=TIMEOUT)
+        except urllib.error.HTTPError:
+            raise
+        except (urllib.error.URLError, OSError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2**attempt)
+    raise AssertionError("unreachable")
 
 
 def read_ranks(path, limit, normalize=lambda name: name):

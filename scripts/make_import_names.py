@@ -47,7 +47,6 @@ import json
 import os
 import re
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -66,7 +65,6 @@ NOT_CODE = {
 MODULE_SUFFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\.[A-Za-z0-9_-]+)*\.(py|pyd|so)$")
 MAX_ROOTS = 20
 TAIL_BYTES = 256 * 1024
-TIMEOUT = 30
 
 
 def normalize(name):
@@ -103,7 +101,7 @@ class RangeFile:
         self.cache = None  # (start, bytes)
         request = urllib.request.Request(url, method="HEAD")
         try:
-            with urlopen(request) as response:
+            with snapshot.urlopen(request) as response:
                 length = response.headers.get("Content-Length")
                 self.size = int(length) if length else None
         except urllib.error.HTTPError:
@@ -112,7 +110,7 @@ class RangeFile:
             self._whole()
 
     def _whole(self):
-        with urlopen(self.url) as response:
+        with snapshot.urlopen(self.url) as response:
             data = response.read()
         self.size, self.cache = len(data), (0, data)
 
@@ -130,7 +128,7 @@ class RangeFile:
     def _fetch(self, start, end):
         """Bytes start..=end, or the whole file when ranges are ignored."""
         request = urllib.request.Request(self.url, headers={"Range": f"bytes={start}-{end}"})
-        with urlopen(request) as response:
+        with snapshot.urlopen(request) as response:
             data = response.read()
             if response.status != 206:
                 self.size = len(data)
@@ -173,21 +171,6 @@ class _Links(html.parser.HTMLParser):
         )
 
 
-def urlopen(request, attempts=3):
-    """`urllib.request.urlopen` that tries again on a network error (a
-    flaky resolver or reset connection), not on an HTTP answer."""
-    for attempt in range(attempts):
-        try:
-            return urllib.request.urlopen(request, timeout=TIMEOUT)
-        except urllib.error.HTTPError:
-            raise
-        except (urllib.error.URLError, OSError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(2**attempt)
-    raise AssertionError("unreachable")
-
-
 def newest_wheel(index, project):
     """URL of the newest non-yanked wheel of `project`, or None."""
     page = index + project + "/"
@@ -195,7 +178,7 @@ def newest_wheel(index, project):
         page, headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"}
     )
     try:
-        with urlopen(request) as response:
+        with snapshot.urlopen(request) as response:
             kind = response.headers.get("Content-Type", "")
             body = response.read()
     except urllib.error.HTTPError as e:

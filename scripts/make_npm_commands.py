@@ -36,15 +36,12 @@ import concurrent.futures
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
-import urllib.request
 
 import known_as_snapshot as snapshot
 
 MAX_COMMANDS = 20
-TIMEOUT = 30
 
 
 def npm_registry():
@@ -55,21 +52,15 @@ def npm_registry():
     return out.stdout.strip().rstrip("/") + "/"
 
 
-def fetch_json(url, attempts=3):
+def fetch_json(url):
     """GET `url` as JSON; None on 404; network errors are tried again."""
-    for attempt in range(attempts):
-        try:
-            with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as e:
-            if e.code == 404:
-                return None
-            raise
-        except (urllib.error.URLError, OSError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(2**attempt)
-    raise AssertionError("unreachable")
+    try:
+        with snapshot.urlopen(url) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            return None
+        raise
 
 
 def commands(package, manifest):

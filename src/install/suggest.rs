@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn an_import_name_gets_the_package_name() {
-        // The most common wrong install: the name a project is imported by.
+        // A common wrong install: the name a project is imported by.
         let names = pip_not_found(
             "ERROR: Could not find a version that satisfies the requirement cv2 (from versions: none)\nERROR: No matching distribution found for cv2",
         );

@@ -4,7 +4,7 @@
 //! for @angular/cli).
 //!
 //! People type what they import and what they run: `pip install cv2` is
-//! one of the most common wrong installs, and `npx tsc` in a project
+//! a common wrong install, and `npx tsc` in a project
 //! without TypeScript fetches whatever package is *named* `tsc`. A package
 //! registered under one of those names catches every one of them, and no
 //! spelling game links `cv2` to `opencv-python`. So the mapping is data, a
