@@ -31,6 +31,11 @@ pub(super) const NPM_NOISE: [&str; 7] = ["node", "nodejs", "js", "npm", "lib", "
 /// suspicious, adding them makes a new, usually legitimate, name.
 pub(super) const DROPPABLE: [&str; 2] = ["sdk", "cli"];
 
+/// Words that promise the popular project itself to a user looking for
+/// it (`install-pyyaml`, `urllib3installer`): only their *addition* is a
+/// game, and they are the same in both ecosystems.
+pub(super) const BAIT: [&str; 2] = ["install", "installer"];
+
 /// The noise words of an ecosystem.
 pub(super) fn noise(ecosystem: Ecosystem) -> &'static [&'static str] {
     match ecosystem {

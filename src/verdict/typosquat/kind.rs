@@ -15,7 +15,8 @@ pub enum Kind {
     /// The same words in another order (`dateutil-python`).
     WordOrder,
     /// A meaningless word added or replaced (`python-`, `-py`, `-js`,
-    /// `node-`).
+    /// `node-`), or a promise to install the popular project added
+    /// (`install-`, `-installer`).
     Affix,
     /// A meaningless word of the popular name left out (`dateutil` for
     /// `python-dateutil`, `awsencryption` for `aws-encryption-sdk`).

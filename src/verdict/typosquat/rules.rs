@@ -1,7 +1,7 @@
 //! The games that need no edit distance: each is one or a few hash
 //! look-ups of a form of the checked name (see [`super::names`]).
 
-use super::index::{noise, without_noise};
+use super::index::{noise, without_noise, BAIT};
 use super::names::{
     self, plural_words, singular, skeleton, split_scope, split_version, split_version_word,
     word_set, Query,
@@ -156,7 +156,8 @@ pub(super) fn plural_games(query: &Query, found: &mut Found<'_>) {
 /// A popular name dressed up or stripped down by a word that means
 /// nothing: `python-requests`, `requests-py`, `pyrequests`, `requests-dev`,
 /// `node-lodash`, `lodash.js`, `lodashjs`; `dateutil` for
-/// `python-dateutil`; `py-dateutil` for `python-dateutil`.
+/// `python-dateutil`; `py-dateutil` for `python-dateutil`; and a promise
+/// to install it: `install-pyyaml`, `urllib3installer`.
 pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
     if query.scope.is_some() {
         return;
@@ -175,9 +176,18 @@ pub(super) fn affixes(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>
             });
         }
     }
-    // Added, glued on (`pyrequests`, `lodashjs`): needs a longer base, and
-    // only the ecosystem's own markers (`facelib` is no squat of `face`).
-    for word in noise.iter().filter(|word| !matches!(**word, "lib" | "dev")) {
+    // A promise of the popular project as a separate word:
+    // `install-pyyaml`, `sqlalchemy-install` (never replaced or removed).
+    for (base, how) in without_noise(&query.lower, &BAIT) {
+        for &position in found.similarity().compact(&base) {
+            found.add(position, Kind::Affix, || format!("added {how}"));
+        }
+    }
+    // Added, glued on (`pyrequests`, `lodashjs`, `urllib3installer`): needs
+    // a longer base, and only the ecosystem's own markers (`facelib` is no
+    // squat of `face`) and the promises.
+    let markers = noise.iter().filter(|word| !matches!(**word, "lib" | "dev"));
+    for word in markers.chain(&BAIT) {
         let glued = [
             query.compact.strip_prefix(word),
             query.compact.strip_suffix(word),

@@ -266,6 +266,30 @@ fn prefixes_and_suffixes() {
 }
 
 #[test]
+fn a_promise_to_install_the_popular_project() {
+    assert_eq!(
+        explain("install-pyyaml", "pyyaml"),
+        "added prefix 'install'"
+    );
+    assert_eq!(
+        explain("sqlalchemy-install", "sqlalchemy"),
+        "added suffix 'install'"
+    );
+    assert_eq!(explain("urllib3installer", "urllib3"), "added 'installer'");
+    assert_eq!(
+        explain_in(npm(), "react-installer", "react"),
+        "added suffix 'installer'"
+    );
+    // A glued base needs four letters, like a glued `py`: `mcp` counts only
+    // as a separate word.
+    assert!(targets("mcpinstall").is_empty());
+    assert_eq!(explain("mcp-install", "mcp"), "added suffix 'install'");
+    // The word itself, not any word that starts like it.
+    assert!(targets("pyyaml-installation").is_empty());
+    assert!(targets("install-nothing-popular").is_empty());
+}
+
+#[test]
 fn a_word_dropped_from_a_long_name_reaches_the_targets() {
     // `aws-encryption-sdk` is #2210, beyond `near_max_target_rank`: a long
     // name that drops a word still reads as the popular one.
