@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Build data/pypi-import-names.json: the names popular PyPI projects are
-imported by, where that differs from the project's own name.
+imported by, where that differs from the project's own name; and, with
+--commands, data/pypi-command-names.json: the commands they install.
 
 People type what they import: `pip install sklearn`, `pip install cv2`,
 `pip install yaml`. A package registered under the import name of a popular
@@ -9,9 +10,15 @@ the typosquatting rule treats "the import name of popular project X" as a
 game of its own. The mapping is a public fact of each project's newest wheel:
 the top-level packages and modules it installs.
 
+Commands are the same vector for tools run without installing them first:
+`uvx http` and `pipx run http` fetch the project *named* `http`, not
+httpie, whose command it is. They are the `console_scripts` of the same
+wheel's `entry_points.txt`, read in the same pass.
+
 Usage:
     python3 scripts/make_import_names.py data/pypi-popular.json \
-        data/pypi-import-names.json [--limit 5000] [--workers 16]
+        data/pypi-import-names.json [--limit 5000] [--workers 16] \
+        [--commands data/pypi-command-names.json]
 
 The index is the one pip is configured with (PIP_INDEX_URL, pip's config
 files, else pip's default), asked through pip itself, as secpip does. Any
@@ -36,12 +43,16 @@ OUTPUT is written as
      "rows": [{"import": "sklearn", "project": "scikit-learn", "rank": 98}, ...]}
 sorted by rank then import name, one row per line. Only import names that
 are not the project's own name under PEP 503 normalization are listed.
+The commands file has the same shape, with "command" for "import"; a
+project that installs more than MAX_ROOTS commands is a toolbox whose
+commands are not the names it is known by, and is left out.
 
 Standard library only.
 """
 
 import argparse
 import concurrent.futures
+import configparser
 import html.parser
 import json
 import os
@@ -226,14 +237,34 @@ def import_names(names):
     )
 
 
-def project_roots(index, project):
-    """(project, [import names]) or (project, None) when the index has no
-    wheel of it (or no such project)."""
+def console_scripts(wheel):
+    """The `console_scripts` command names of an open wheel, sorted."""
+    names = [n for n in wheel.namelist()
+             if n.count("/") == 1 and n.endswith(".dist-info/entry_points.txt")]
+    if not names:
+        return []
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # command names keep their case
+    try:
+        parser.read_string(wheel.read(names[0]).decode("utf-8", "replace"))
+    except configparser.Error:
+        return []
+    if not parser.has_section("console_scripts"):
+        return []
+    return sorted(k.strip() for k in parser["console_scripts"] if k.strip())
+
+
+def project_roots(index, project, commands=False):
+    """(project, [import names], [commands]) or (project, None, None) when
+    the index has no wheel of it (or no such project). Commands are read
+    only when asked for (one more range request where the wheel's
+    `entry_points.txt` is not in its last TAIL_BYTES)."""
     url = newest_wheel(index, project)
     if url is None:
-        return project, None
+        return project, None, None
     with zipfile.ZipFile(RangeFile(url)) as wheel:
-        return project, import_names(wheel.namelist())
+        scripts = console_scripts(wheel) if commands else []
+        return project, import_names(wheel.namelist()), scripts
 
 
 def main():
@@ -242,24 +273,34 @@ def main():
     parser.add_argument("output")
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--commands", metavar="FILE",
+                        help="also write the console_scripts table here")
     args = parser.parse_args()
 
     ranks = snapshot.read_ranks(args.popular, args.limit, normalize)
     index = pip_index_url()
 
-    rows, skipped, bundles, failed = [], 0, 0, []
+    rows, command_rows, skipped, bundles, failed = [], [], 0, 0, []
     with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-        futures = {pool.submit(project_roots, index, p): p for p in ranks}
+        futures = {
+            pool.submit(project_roots, index, p, bool(args.commands)): p for p in ranks
+        }
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             project = futures[future]
             try:
-                _, roots = future.result()
+                _, roots, scripts = future.result()
             except (urllib.error.URLError, zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
                 failed.append(f"{project}: {e}")
                 continue
             if roots is None:
                 skipped += 1
                 continue
+            if len(scripts) <= MAX_ROOTS:
+                for command in scripts:
+                    if normalize(command) != project:
+                        command_rows.append(
+                            {"command": command, "project": project, "rank": ranks[project]}
+                        )
             if len(roots) > MAX_ROOTS:
                 bundles += 1
                 continue
@@ -272,6 +313,9 @@ def main():
     snapshot.report_failures(failed, "projects")
     header = {"limit": args.limit, "skipped_without_wheel": skipped}
     snapshot.write(args.output, args.popular, header, rows, "import")
+    if args.commands:
+        snapshot.write(args.commands, args.popular, header, command_rows, "command")
+        print(f"{len(command_rows)} command names", file=sys.stderr)
     print(f"{len(rows)} import names from {len(ranks) - skipped - bundles - len(failed)} projects "
           f"({skipped} without a wheel on the index, {bundles} bundles of more than "
           f"{MAX_ROOTS}, {len(failed)} unreadable)", file=sys.stderr)

@@ -181,18 +181,37 @@ fn make_import_names_script_reads_wheels_from_the_index_pip_uses() {
         ("sharedns/plugin.py".into(), "".into()),
         ("_agadget_impl/__init__.py".into(), "".into()),
         ("tests/__init__.py".into(), "".into()),
+        // Commands: a console script under another name counts, its own
+        // name (any spelling) and a GUI script do not.
+        (
+            "alpha_gadget-1.2.0.dist-info/entry_points.txt".into(),
+            "[console_scripts]\ngadget = agadget:main\nAlpha.Gadget = agadget:main\n\n\
+             [gui_scripts]\ngadget-gui = agadget:gui\n"
+                .into(),
+        ),
     ];
     let plain = FixturePackage::healthy("beta-plain", "1.0.0", &[]);
     let upstream = Upstream::start(vec![gadget, plain]);
 
+    let commands_dir = tempfile::tempdir().unwrap();
+    let commands = commands_dir.path().join("commands.json");
     let (rows, stderr) = run_known_as_script(
         "make_import_names.py",
         r#"{"rows":[{"project":"Alpha_Gadget","rank":1},{"project":"beta-plain","rank":2},{"project":"not-listed-here","rank":3}]}"#,
         "import",
         |cmd| {
             cmd.env("PIP_INDEX_URL", upstream.index_url())
-                .env_remove("PIP_FIND_LINKS");
+                .env_remove("PIP_FIND_LINKS")
+                .arg("--commands")
+                .arg(&commands);
         },
+    );
+    let commands: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&commands).unwrap()).unwrap();
+    assert_eq!(
+        commands["rows"],
+        serde_json::json!([{"command": "gadget", "project": "alpha-gadget", "rank": 1}]),
+        "{stderr}"
     );
     // The fixture ignores Range, so the wheels were read whole: same answer.
     assert_eq!(

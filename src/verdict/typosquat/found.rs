@@ -170,7 +170,12 @@ impl<'a> Found<'a> {
         } else {
             self.cfg.max_target_rank
         };
-        if kind.makes_names() {
+        // PyPI's commands are many and often ordinary words another
+        // project owns (`states`, `task`, `sky`): like its import names,
+        // they reach only the most used projects (measured in
+        // `docs/typosquat.md`); npm's few commands reach the whole list.
+        let pypi_command = kind == Kind::CommandName && self.popular.ecosystem() == Ecosystem::Pypi;
+        if kind.makes_names() || pypi_command {
             reach = reach.min(self.near_reach(kind, len));
         }
         if matches!(kind, Kind::ImportName | Kind::CommandName) {

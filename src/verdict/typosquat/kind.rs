@@ -60,9 +60,9 @@ pub enum Kind {
     /// The name a popular PyPI project is imported by, not its own
     /// (`cv2` for opencv-python, `yaml` for pyyaml).
     ImportName,
-    /// A command a popular npm package installs, not its own name (`tsc`
-    /// for typescript, `ng` for @angular/cli): what `npx` fetches when
-    /// the package is not installed.
+    /// A command a popular package installs, not its own name (`tsc`
+    /// for typescript, `ng` for @angular/cli, PyPI `yolo` for ultralytics):
+    /// what `npx`, `uvx` and `pipx run` fetch when it is not installed.
     CommandName,
 }
 

@@ -49,7 +49,7 @@ mod tests;
 pub use combination::{combination, Combination};
 pub use index::SimilarityIndex;
 pub use kind::Kind;
-pub use known_as::KnownAs;
+pub use known_as::{Known, KnownAs};
 
 use found::Found;
 

@@ -29,22 +29,19 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
 }
 
 /// Another name a popular project is known by: the name it is imported by
-/// on PyPI (`cv2` for opencv-python, `yaml` for pyyaml), the command it
-/// installs on npm (`tsc` for typescript, `ng` for @angular/cli). People
-/// type what they import and run, so whoever registers that name catches
-/// them (see [`KnownAs`]).
+/// on PyPI (`cv2` for opencv-python, `yaml` for pyyaml), a command it
+/// installs (`yolo` for ultralytics, `tsc` for typescript, `ng` for
+/// @angular/cli). People type what they import and run, so whoever
+/// registers that name catches them (see [`KnownAs`]).
 pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
-    let Some((other, projects)) = KnownAs::shipped(ecosystem).get_query(query) else {
-        return;
-    };
-    let (kind, phrase) = match ecosystem {
-        Ecosystem::Pypi => (Kind::ImportName, "imported as"),
-        Ecosystem::Npm => (Kind::CommandName, "installs the command"),
-    };
-    for project in projects {
-        if let Some(position) = found.position_of(project) {
-            found.add(position, kind, || {
-                format!("{phrase} '{other}', which is not its package name")
+    for known in KnownAs::shipped(ecosystem).get_query(query) {
+        let phrase = match known.kind {
+            Kind::ImportName => "imported as",
+            _ => "installs the command",
+        };
+        if let Some(position) = found.position_of(&known.project) {
+            found.add(position, known.kind, || {
+                format!("{phrase} '{}', which is not its package name", known.other)
             });
         }
     }
