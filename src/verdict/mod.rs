@@ -20,6 +20,7 @@ pub mod popular;
 pub mod release_age;
 pub mod reputation;
 pub mod typosquat;
+pub mod version_race;
 pub mod waivers;
 
 use crate::ecosystem::PackageId;
@@ -148,7 +149,8 @@ fn list_verdict(id: &PackageId, ctx: &Context<'_>) -> Option<Verdict> {
     }
 }
 
-/// Rules that need nothing but the name: dependency confusion and look-alikes.
+/// Rules that need nothing but the name and version: dependency confusion,
+/// a version-race number and look-alikes.
 /// `hints` are what the registry said about the package, when asked: its
 /// downloads (a look-alike that is itself well used stands: its target
 /// must be [`typosquat::TyposquatConfig::min_popularity_ratio`] times
@@ -173,6 +175,11 @@ fn name_findings(
         &id.version,
         &internal,
         policy.weight(codes::DEPENDENCY_CONFUSION),
+    ));
+    findings.extend(version_race::check(
+        &id.name,
+        &id.version,
+        policy.weight(version_race::CODE),
     ));
     let found = typosquat::check_with_hints(
         id.ecosystem,

@@ -115,6 +115,7 @@ pub mod codes {
             .chain(super::super::content::CODES)
             .chain(super::super::install_code::CODES)
             .chain(super::super::placeholder::CODES)
+            .chain(super::super::version_race::CODES)
     }
 }
 

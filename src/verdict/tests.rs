@@ -327,6 +327,40 @@ fn internal_names_are_dependency_confusion() {
 }
 
 #[test]
+fn a_version_made_of_nines_is_blocked_without_an_internal_list() {
+    // Healthy by every other rule: old, downloaded, starred.
+    let f = facts(
+        Lookup::Found(meta(12, NOW - time::Duration::days(30))),
+        Lookup::Found(50_000),
+        Lookup::Found(Some(900)),
+    );
+    let judge = |policy: &Policy, version: &str| {
+        let ctx = Context {
+            policy,
+            popular: PopularIndex::shipped_pypi(),
+            allow: &[],
+            block: &[],
+        };
+        verdict(
+            &PackageId::new(Ecosystem::Pypi, "acme-billing", version),
+            &f,
+            &ctx,
+        )
+    };
+    let policy = Policy::default();
+    let v = judge(&policy, "999.9.9");
+    assert_eq!(v.risk, Risk::Red, "{v:?}");
+    let codes: Vec<&str> = v.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, [version_race::CODE], "{v:?}");
+    assert!(v.findings[0].evidence[0].contains("`internal`"), "{v:?}");
+    // An ordinary version of the same package is fine.
+    assert_eq!(judge(&policy, "1.4.0").risk, Risk::Green);
+    // A team that knows better silences it like any rule.
+    let p: policy::RawPolicy = toml::from_str("[weights]\nversion-race = 0").unwrap();
+    assert_eq!(judge(&p.validate().unwrap(), "999.9.9").risk, Risk::Green);
+}
+
+#[test]
 fn two_popular_names_joined_are_yellow_not_a_typosquat() {
     let f = facts(
         Lookup::Found(meta(12, NOW - time::Duration::days(30))),

@@ -112,6 +112,26 @@ fn internal_name_on_the_public_upstream_is_dependency_confusion() {
 }
 
 #[test]
+fn a_version_made_of_nines_is_blocked_with_no_internal_list() {
+    // Healthy and weeks old, but published at the version a
+    // dependency-confusion upload picks; the team wrote no `internal`.
+    let upstream = Upstream::start(vec![FixturePackage::healthy("acme-ledger", "999.9.9", &[])]);
+    let ctx = TestContext::new(&upstream);
+
+    let ran = run(&ctx, &["install", "acme-ledger"]);
+    ran.assert_code(3);
+    assert!(
+        ran.stderr.contains("999.9.9") && ran.stderr.contains("`internal`"),
+        "{}",
+        ran.describe()
+    );
+    let row = ctx.expect_row("acme-ledger", "999.9.9");
+    assert_eq!(row["status"], "BLOCK", "{row:#}");
+    assert_eq!(codes(&row), ["version-race"], "{row:#}");
+    assert!(!ctx.venv_has("acme-ledger"));
+}
+
+#[test]
 fn a_package_whose_summary_says_it_is_a_placeholder_is_blocked_naming_the_one_meant() {
     // Nothing in the name resembles its target; the summary says it all.
     let mut placeholder = FixturePackage::healthy("zeta-vision", "8.0.0", &[]);
