@@ -1,5 +1,5 @@
-//! A version number made only of nines (`99.0.0`, `999.9.9`, `9999.0.0`,
-//! `9.9.9`): the number a dependency-confusion package publishes so that
+//! A version whose major number is only nines (`99.0.0`, `999.9.9`,
+//! `9999.0.0`), or `9.9.9`: the number a dependency-confusion package publishes so that
 //! it outranks whatever version an organisation's internal package has,
 //! whichever index the resolver asks first.
 //!
@@ -7,7 +7,7 @@
 //! `internal`; this rule needs no configuration, so the first install of
 //! such a package is stopped on a machine whose team never wrote the
 //! list. The shape is rare in real releases: among the latest versions of
-//! every listed package it is 19 of 227,000 npm packages and 243 of
+//! every listed package it is 19 of 227,000 npm packages and 242 of
 //! 886,000 PyPI projects, most of them name reservations at `999.9.9`;
 //! among the npm names of DataDog's malicious-package dataset it is 412
 //! of 2,711 (measured in README.md, "Rules"). Calendar and build-number
@@ -26,7 +26,7 @@ pub const POINTS: i32 = 60;
 pub const CODES: &[(&str, i32, &str)] = &[(
     CODE,
     POINTS,
-    "the version is made only of nines (99.0.0, 999.9.9), the number dependency-confusion packages publish",
+    "the major version is only nines (99.0.0, 999.9.9) or it is 9.9.9, the numbers dependency-confusion packages publish",
 )];
 
 /// The numbers of a version's release segment as written (`v1.2.3-beta`
@@ -75,7 +75,7 @@ pub fn check(name: &str, version: &str, points: i32) -> Option<Finding> {
         code: CODE.into(),
         points,
         reason: format!(
-            "Version {version} is made only of nines, the number dependency-confusion packages publish to win any version race"
+            "Version {version} is a version-race number (99…, 999…, 9.9.9), the kind dependency-confusion packages publish to outrank any internal version"
         ),
         evidence: vec![format!(
             "if '{name}' is your organisation's internal package, add its name to `internal` in secpip.toml and install it from your internal index; a genuine release at this version can be waived there ([[policy.waivers]] package = \"{name}@{version}\")"
