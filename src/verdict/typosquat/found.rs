@@ -23,6 +23,12 @@ struct Pending {
     transformation: String,
 }
 
+/// Whether one compact name holds the other whole (`camelot` in
+/// `camelotpy`, `django` in `djangoadmin`), both 3+ characters.
+fn one_inside_the_other(a: &str, b: &str) -> bool {
+    a.len() >= 3 && b.len() >= 3 && (a.contains(b) || b.contains(a))
+}
+
 /// Whether `name` is `target` with its last letter replaced by a digit
 /// (`tomli3` for `tomli-w`, both compact).
 fn digit_for_last_letter(name: &str, target: &str) -> bool {
@@ -171,10 +177,15 @@ impl<'a> Found<'a> {
             self.cfg.max_target_rank
         };
         // PyPI's commands are many and often ordinary words another
-        // project owns (`states`, `task`, `sky`): like its import names,
-        // they reach only the most used projects (measured in
-        // `docs/typosquat.md`); npm's few commands reach the whole list.
-        let pypi_command = kind == Kind::CommandName && self.popular.ecosystem() == Ecosystem::Pypi;
+        // project owns (`states` in us, `unasync` in ably): like its import
+        // names, they reach only the most used projects, unless the command
+        // is the project's own name cut or extended (`camelot` for
+        // camelot-py, `http` for httpie), the name people know it by
+        // (measured in `docs/typosquat.md`). npm's few commands reach the
+        // whole list.
+        let pypi_command = kind == Kind::CommandName
+            && self.popular.ecosystem() == Ecosystem::Pypi
+            && !one_inside_the_other(&self.query.compact, target_compact);
         if kind.makes_names() || pypi_command {
             reach = reach.min(self.near_reach(kind, len));
         }

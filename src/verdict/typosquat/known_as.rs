@@ -399,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pypi_command_is_flagged_as_its_project_within_the_near_reach() {
+    fn a_pypi_command_is_flagged_as_its_project() {
         let pypi_commands =
             |name| matches(Ecosystem::Pypi, name, Kind::CommandName, &Hints::default());
         assert_eq!(
@@ -408,16 +408,21 @@ mod tests {
         );
         assert_eq!(pypi_commands("yolo"), ["ultralytics"], "#1343");
         assert_eq!(pypi_commands("Torch_Run"), ["torch"], "PEP 503");
-        // httpie's `http` (#4612) is beyond `near_max_target_rank`, like an
-        // import name of a project ranked there; raising it reaches them.
-        assert!(pypi_commands("http").is_empty());
+        // Beyond `near_max_target_rank` (1500) a command counts only when
+        // it is its project's own name cut or extended: `http` for httpie
+        // (#4612), `camelot` for camelot-py (#4941); not `states`, which
+        // `us` (#2931) ships beside its own name, nor `unasync` (ably).
+        assert_eq!(pypi_commands("http"), ["httpie"]);
+        assert_eq!(pypi_commands("camelot"), ["camelot-py"]);
+        assert!(pypi_commands("states").is_empty());
+        assert!(pypi_commands("unasync").is_empty());
         let far = TyposquatConfig {
             near_max_target_rank: 5000,
             ..TyposquatConfig::default()
         };
         let reached: Vec<String> = check_with_hints(
             Ecosystem::Pypi,
-            "http",
+            "states",
             PopularIndex::shipped(Ecosystem::Pypi),
             &far,
             &Hints::default(),
@@ -426,7 +431,7 @@ mod tests {
         .filter(|found| found.kind == Kind::CommandName)
         .map(|found| found.similar.name)
         .collect();
-        assert_eq!(reached, ["httpie"]);
+        assert_eq!(reached, ["us"], "a higher near reach takes them all");
         // The same kind on npm keeps the whole reach (`ng`, #3807, above).
         assert_eq!(commands("ng"), ["@angular/cli"]);
     }
