@@ -216,6 +216,32 @@ fn a_package_named_after_a_popular_command_is_blocked() {
 }
 
 #[test]
+fn a_version_made_of_nines_is_blocked_as_a_version_race() {
+    // A company's internal scope on the public registry at the version a
+    // dependency-confusion upload picks; no `internal` list is configured.
+    let n = setup(
+        vec![NpmPackage::healthy(
+            "@acme-corp/billing-ui",
+            "9999.0.0",
+            &[],
+        )],
+        "",
+    );
+    let project = NpmProject::new(&n.registry.registry_url(), &[]);
+    let ran = secpip_npm(&n, &project, &["install", "@acme-corp/billing-ui"]);
+    ran.assert_code(3);
+    assert!(
+        ran.stderr.contains("9999.0.0") && ran.stderr.contains("version-race number"),
+        "{}",
+        ran.describe()
+    );
+    assert_eq!(row_status(&n, "@acme-corp/billing-ui", "9999.0.0"), "BLOCK");
+    let codes = codes_of(&n, "@acme-corp/billing-ui", "9999.0.0");
+    assert!(codes.contains(&"version-race".to_string()), "{codes:?}");
+    assert!(project.installed_version("@acme-corp/billing-ui").is_none());
+}
+
+#[test]
 fn a_mistyped_name_that_is_no_package_gets_the_right_name() {
     // `lodahs` is not on the registry at all: npm fails to resolve, and
     // the error says which name was meant.
