@@ -53,12 +53,22 @@ pub struct Known {
 }
 
 /// A row of a shipped table: `{"import": …}` or `{"command": …}`, which
-/// says its kind.
+/// says its kind; a row with neither does not parse.
 #[derive(Deserialize)]
-struct Row {
-    import: Option<String>,
-    command: Option<String>,
-    project: String,
+#[serde(untagged)]
+enum Row {
+    Import { import: String, project: String },
+    Command { command: String, project: String },
+}
+
+impl Row {
+    /// `(other name, kind, project)`.
+    fn parts(&self) -> (&str, Kind, &str) {
+        match self {
+            Row::Import { import, project } => (import, Kind::ImportName, project),
+            Row::Command { command, project } => (command, Kind::CommandName, project),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -95,16 +105,7 @@ impl KnownAs {
             let snapshot: Snapshot = serde_json::from_str(text)?;
             rows.extend(snapshot.rows);
         }
-        Ok(KnownAs::from_rows(
-            ecosystem,
-            rows.iter().filter_map(|r| match (&r.import, &r.command) {
-                (Some(import), _) => Some((import.as_str(), Kind::ImportName, r.project.as_str())),
-                (None, Some(command)) => {
-                    Some((command.as_str(), Kind::CommandName, r.project.as_str()))
-                }
-                (None, None) => None,
-            }),
-        ))
+        Ok(KnownAs::from_rows(ecosystem, rows.iter().map(Row::parts)))
     }
 
     /// A table of `(other name, kind, project)` rows.
@@ -190,11 +191,22 @@ mod tests {
 
     /// The targets `name` is flagged for by `kind`.
     fn matches(ecosystem: Ecosystem, name: &str, kind: Kind, hints: &Hints<'_>) -> Vec<String> {
+        matches_with(&TyposquatConfig::default(), ecosystem, name, kind, hints)
+    }
+
+    /// [`matches`] under `cfg`.
+    fn matches_with(
+        cfg: &TyposquatConfig,
+        ecosystem: Ecosystem,
+        name: &str,
+        kind: Kind,
+        hints: &Hints<'_>,
+    ) -> Vec<String> {
         check_with_hints(
             ecosystem,
             name,
             PopularIndex::shipped(ecosystem),
-            &TyposquatConfig::default(),
+            cfg,
             hints,
         )
         .into_iter()
@@ -298,6 +310,8 @@ mod tests {
         assert_eq!(table.get("yaml")[0].project, "pyyaml", "canonical");
         assert_eq!(table.get("http")[0].kind, Kind::CommandName);
         assert!(KnownAs::from_json(Ecosystem::Pypi, &["{\"rows\": 1}"]).is_err());
+        let kindless = r#"{"rows": [{"project": "httpie", "rank": 900}]}"#;
+        assert!(KnownAs::from_json(Ecosystem::Pypi, &[kindless]).is_err());
     }
 
     #[test]
@@ -420,18 +434,17 @@ mod tests {
             near_max_target_rank: 5000,
             ..TyposquatConfig::default()
         };
-        let reached: Vec<String> = check_with_hints(
-            Ecosystem::Pypi,
-            "states",
-            PopularIndex::shipped(Ecosystem::Pypi),
-            &far,
-            &Hints::default(),
-        )
-        .into_iter()
-        .filter(|found| found.kind == Kind::CommandName)
-        .map(|found| found.similar.name)
-        .collect();
-        assert_eq!(reached, ["us"], "a higher near reach takes them all");
+        assert_eq!(
+            matches_with(
+                &far,
+                Ecosystem::Pypi,
+                "states",
+                Kind::CommandName,
+                &Hints::default()
+            ),
+            ["us"],
+            "a higher near reach takes them all"
+        );
         // The same kind on npm keeps the whole reach (`ng`, #3807, above).
         assert_eq!(commands("ng"), ["@angular/cli"]);
     }
