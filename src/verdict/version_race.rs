@@ -10,7 +10,7 @@
 //! every listed package it is 19 of 227,000 npm packages and 242 of
 //! 886,000 PyPI projects, most of them name reservations at `999.9.9`;
 //! among the npm names of DataDog's malicious-package dataset it is 412
-//! of 2,711 (measured in README.md, "Rules"). Calendar and build-number
+//! of 2,711 (`scripts/version_race_flags.py`; README.md, "Rules"). Calendar and build-number
 //! versions (`2024.1.0`, `1768471.24.681`) are large numbers, not nines,
 //! and stand.
 
