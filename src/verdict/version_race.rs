@@ -8,10 +8,10 @@
 //! such a package is stopped on a machine whose team never wrote the
 //! list. The shape is rare in real releases: among the latest versions of
 //! every listed package it is 19 of 227,000 npm packages and 242 of
-//! 886,000 PyPI projects, most of them name reservations at `999.9.9`;
-//! among the npm names of DataDog's malicious-package dataset it is 412
-//! of 2,711 (`scripts/version_race_flags.py`; README.md, "Rules"). Calendar and build-number
-//! versions (`2024.1.0`, `1768471.24.681`) are large numbers, not nines,
+//! 886,000 PyPI projects (`scripts/version_race_flags.py`), most of them
+//! name reservations at `999.9.9`; among the npm names of DataDog's
+//! malicious-package dataset it is 412 of 2,711 (README.md, "Rules").
+//! Calendar and build-number versions (`2024.1.0`, `1768471.24.681`) are large numbers, not nines,
 //! and stand.
 
 use super::Finding;
