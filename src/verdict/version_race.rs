@@ -11,8 +11,8 @@
 //! 886,000 PyPI projects (`scripts/version_race_flags.py`), most of them
 //! name reservations at `999.9.9`; among the npm names of DataDog's
 //! malicious-package dataset it is 412 of 2,711 (README.md, "Rules").
-//! Calendar and build-number versions (`2024.1.0`, `1768471.24.681`) are large numbers, not nines,
-//! and stand.
+//! Calendar and build-number versions (`2024.1.0`, `1768471.24.681`) are
+//! large numbers, not nines, and stand.
 
 use super::Finding;
 
