@@ -247,7 +247,7 @@ fn a_self_declared_placeholder_is_blocked_naming_the_package_meant() {
         Lookup::Found(4_000),
         Lookup::Found(Some(900)),
     );
-    let v = judge("yolov8", &f, &Policy::default());
+    let v = judge("ultra-vision-kit", &f, &Policy::default());
     assert_eq!(v.risk, Risk::Red, "{v:?}");
     let found = v
         .findings
@@ -256,7 +256,7 @@ fn a_self_declared_placeholder_is_blocked_naming_the_package_meant() {
         .expect("placeholder finding");
     assert!(found.reason.contains("did you mean 'ultralytics'?"));
     let p: policy::RawPolicy = toml::from_str("[weights]\nplaceholder = 0").unwrap();
-    let quiet = judge("yolov8", &f, &p.validate().unwrap());
+    let quiet = judge("ultra-vision-kit", &f, &p.validate().unwrap());
     assert_ne!(quiet.risk, Risk::Red, "{quiet:?}");
 }
 

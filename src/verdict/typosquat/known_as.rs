@@ -225,6 +225,11 @@ mod tests {
 
     /// The "did you mean" of `name`.
     fn first(ecosystem: Ecosystem, name: &str) -> Option<String> {
+        explain(ecosystem, name).map(|(target, _)| target)
+    }
+
+    /// The "did you mean" of `name` and how the two names are linked.
+    fn explain(ecosystem: Ecosystem, name: &str) -> Option<(String, String)> {
         check_with_hints(
             ecosystem,
             name,
@@ -234,7 +239,7 @@ mod tests {
         )
         .into_iter()
         .next()
-        .map(|found| found.similar.name)
+        .map(|found| (found.similar.name, found.similar.transformation))
     }
 
     /// The projects of `known`.
@@ -447,6 +452,37 @@ mod tests {
         );
         // The same kind on npm keeps the whole reach (`ng`, #3807, above).
         assert_eq!(commands("ng"), ["@angular/cli"]);
+    }
+
+    #[test]
+    fn a_version_number_on_a_known_name_is_flagged_as_its_project() {
+        // Glued, as a `v` word, or separated: the model is called YOLOv8.
+        for name in ["yolov8", "yolo8", "yolo-v8", "YOLO_V8"] {
+            assert_eq!(
+                explain(Ecosystem::Pypi, name),
+                Some((
+                    "ultralytics".to_owned(),
+                    "installs the command 'yolo', which is not its package name, \
+                     and added version number 'v8'"
+                        .replace("v8", if name == "yolo8" { "8" } else { "v8" })
+                )),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            first(Ecosystem::Pypi, "sklearn2").as_deref(),
+            Some("scikit-learn")
+        );
+        assert_eq!(
+            first(Ecosystem::Npm, "nest2").as_deref(),
+            Some("@nestjs/cli")
+        );
+        // A number of three digits or more is a year, a port or a build
+        // (`bson303`); a known name under four characters plus a number is
+        // anything (`cv3`); a scope is owned.
+        assert_eq!(explain(Ecosystem::Pypi, "yolov123"), None);
+        assert_eq!(explain(Ecosystem::Pypi, "cv3"), None);
+        assert_eq!(explain(Ecosystem::Npm, "@someone/nest2"), None);
     }
 
     #[test]

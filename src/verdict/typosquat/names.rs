@@ -165,6 +165,28 @@ pub(super) fn split_version_word(name: &str) -> Option<(&str, &str)> {
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| (&name[..at], word))
 }
 
+/// A lowercased name cut before a trailing version number, with that
+/// number: `yolov8` → (`yolov`, `8`) and (`yolo`, `v8`); `cv-3` →
+/// (`cv`, `3`). Empty unless the name ends in one or two digits: longer
+/// numbers are years, ports and build numbers (`bson303`, `cosmos2025`).
+pub(super) fn versioned_bases(lower: &str) -> Vec<(&str, &str)> {
+    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    if !(1..=2).contains(&(lower.len() - base.len())) {
+        return Vec::new();
+    }
+    let mut cuts = vec![base.len()];
+    if let Some(unv) = base.strip_suffix('v') {
+        cuts.push(unv.len());
+    }
+    cuts.into_iter()
+        .map(|at| {
+            let (base, version) = lower.split_at(at);
+            (base.trim_end_matches(is_separator), version)
+        })
+        .filter(|(base, _)| !base.is_empty())
+        .collect()
+}
+
 /// A compact name without its trailing version number (`urllib3` →
 /// `urllib`), and that number.
 pub(super) fn split_version(compact: &str) -> (&str, &str) {

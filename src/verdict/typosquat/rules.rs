@@ -32,18 +32,50 @@ pub(super) fn separators_and_case(query: &Query, found: &mut Found<'_>) {
 /// on PyPI (`cv2` for opencv-python, `yaml` for pyyaml), a command it
 /// installs (`yolo` for ultralytics, `tsc` for typescript, `ng` for
 /// @angular/cli). People type what they import and run, so whoever
-/// registers that name catches them (see [`KnownAs`]).
+/// registers that name catches them (see [`KnownAs`]). With a version
+/// number added it is the same name (`yolov8`, `sklearn2`), as
+/// `requests2` is for requests.
 pub(super) fn known_as(ecosystem: Ecosystem, query: &Query, found: &mut Found<'_>) {
-    for known in KnownAs::shipped(ecosystem).get_query(query) {
-        let phrase = match known.kind {
-            Kind::ImportName => "imported as",
-            _ => "installs the command",
-        };
+    let table = KnownAs::shipped(ecosystem);
+    for known in table.get_query(query) {
         if let Some(position) = found.position_of(&known.project) {
             found.add(position, known.kind, || {
-                format!("{phrase} '{}', which is not its package name", known.other)
+                format!(
+                    "{} '{}', which is not its package name",
+                    known_phrase(known.kind),
+                    known.other
+                )
             });
         }
+    }
+    // With a version number: `yolov8` for ultralytics' `yolo`. A known
+    // name under four characters plus a number is anything (`cv3`).
+    if query.scope.is_some() {
+        return;
+    }
+    for (base, version) in names::versioned_bases(&query.lower) {
+        if compact(base).len() < MIN_BARE_AFFIX_BASE {
+            continue;
+        }
+        for known in table.get(&KnownAs::key(ecosystem, base)) {
+            if let Some(position) = found.position_of(&known.project) {
+                found.add_after(position, known.kind, 1, || {
+                    format!(
+                        "{} '{}', which is not its package name, and added version number '{version}'",
+                        known_phrase(known.kind),
+                        known.other
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// How a reason names the [`Kind`] of a known name.
+fn known_phrase(kind: Kind) -> &'static str {
+    match kind {
+        Kind::ImportName => "imported as",
+        _ => "installs the command",
     }
 }
 

@@ -221,6 +221,22 @@ fn plurals_on_several_words() {
         ..TyposquatConfig::default()
     };
     assert!(check(Ecosystem::Npm, "webpacks-dev-servers", npm(), &near).is_empty());
+    // One plural on a name of 10+ characters reaches the targets too
+    // (`taskgroup` is #2929, `winston` npm #1582): a long name made plural
+    // still reads as the popular one, and few real names are that by
+    // chance (measured in `docs/typosquat.md`). A shorter name made
+    // plural is a word of its own more often, so it stays capped.
+    assert_eq!(explain("taskgroups", "taskgroup"), "added plural 's'");
+    assert!(check(Ecosystem::Pypi, "taskgroups", pypi(), &near).is_empty());
+    assert!(targets_in(npm(), "winstons").is_empty());
+    let wide = TyposquatConfig {
+        near_max_target_rank: 5000,
+        ..TyposquatConfig::default()
+    };
+    assert_eq!(
+        check(Ecosystem::Npm, "winstons", npm(), &wide)[0].transformation,
+        "added plural 's'"
+    );
     // One plural `s` is one extra letter, weighed by the distance rule: a
     // name of its own beyond the top 500 (`styles-loader`, a real
     // package), a squat of the most popular (`huggingfaces-hub`).
@@ -965,16 +981,17 @@ fn a_doubled_or_swapped_letter_in_one_word_reaches_the_targets() {
 #[test]
 fn a_plural_behind_a_noise_word() {
     // `passport` is npm #3329, beyond the reach of a game that makes
-    // names (`near_max_target_rank`).
-    assert!(targets_in(npm(), "passports-js").is_empty());
-    let far = TyposquatConfig {
-        near_max_target_rank: 5000,
-        ..TyposquatConfig::default()
-    };
+    // names (`near_max_target_rank`), but the whole name has 10+
+    // characters, where one plural reaches the targets.
     assert_eq!(
-        check(Ecosystem::Npm, "passports-js", npm(), &far)[0].transformation,
+        explain_in(npm(), "passports-js", "passport"),
         "added plural 's', and added suffix 'js'"
     );
+    let near = TyposquatConfig {
+        max_target_rank: 1500,
+        ..TyposquatConfig::default()
+    };
+    assert!(check(Ecosystem::Npm, "passports-js", npm(), &near).is_empty());
     // In a word of a longer name a plural is English, not a game.
     assert!(
         targets("scholarly-publications").is_empty(),
