@@ -308,18 +308,14 @@ pub(super) fn version_digits(query: &Query, found: &mut Found<'_>) {
 /// `@typescript_eslint/parser`, `@types-x/react` for `@types/react`.
 ///
 /// A name inside the *same* scope is never a squat: only the scope's owner
-/// can publish there. An unscoped copy of a scoped name (`babel-core` for
-/// `@babel/core`) is not flagged either: that is how most scoped packages
-/// were once named.
+/// can publish there. An unscoped copy of a scoped name is looked at by
+/// [`unscoped_copy`].
 pub(super) fn scope_games(query: &Query, found: &mut Found<'_>) {
     let Some(scope) = query.scope.as_deref() else {
+        unscoped_copy(query, found);
         return;
     };
-    for &position in found.similarity().bare(&query.compact) {
-        let Some(target) = found.name_at(position) else {
-            continue;
-        };
-        let lower = target.to_lowercase();
+    for (position, lower) in same_bare(query, found) {
         let (Some(target_scope), _) = split_scope(&lower) else {
             continue;
         };
@@ -339,6 +335,39 @@ pub(super) fn scope_games(query: &Query, found: &mut Found<'_>) {
         };
         found.add(position, Kind::Scope, || phrase);
     }
+}
+
+/// A scoped name copied without its scope: `platform-browser-dynamic` for
+/// `@angular/platform-browser-dynamic`. Most scoped packages once had an
+/// unscoped name of their own (`jest-dom`, `file-exists`), so only a bare
+/// name of three words or more counts, which is specific enough not to
+/// be anyone's own name by chance; `@types` describes the unscoped
+/// package itself.
+fn unscoped_copy(query: &Query, found: &mut Found<'_>) {
+    if names::words(&query.lower).count() < 3 {
+        return;
+    }
+    for (position, lower) in same_bare(query, found) {
+        let (Some(scope), bare) = split_scope(&lower) else {
+            continue;
+        };
+        if scope == "types" || names::words(bare).count() < 3 {
+            continue;
+        }
+        let phrase = format!("copied without its scope '@{scope}'");
+        found.add(position, Kind::Scope, || phrase);
+    }
+}
+
+/// The scoped popular names whose bare name is the checked name's
+/// (compact), lowercased, with their positions.
+fn same_bare(query: &Query, found: &Found<'_>) -> Vec<(u32, String)> {
+    found
+        .similarity()
+        .bare(&query.compact)
+        .iter()
+        .filter_map(|&position| Some((position, found.name_at(position)?.to_lowercase())))
+        .collect()
 }
 
 /// `types-x` is `types` plus a word; `typesx` is not (that is a typo).

@@ -532,9 +532,30 @@ fn npm_scope_games() {
     assert!(explain_in(npm(), "@types-x/react", "@types/react").contains("dressed up"));
     // Inside the owner's own scope: no squat.
     assert!(targets_in(npm(), "@babel/cor").is_empty());
-    // An unscoped copy of a scoped name is not automatically a squat.
-    let index = PopularIndex::from_ranked_for(Ecosystem::Npm, [("@babel/core", 1, None)]);
+    // An unscoped copy of a scoped name is not automatically a squat: most
+    // scoped packages once had a bare name of their own.
+    let index = PopularIndex::from_ranked_for(
+        Ecosystem::Npm,
+        [
+            ("@babel/core", 1, None),
+            ("@testing-library/jest-dom", 2, None),
+            ("@types/express-serve-static-core", 3, None),
+        ],
+    );
     assert!(similar_packages("babel-core", &index).is_empty());
+    assert!(similar_packages("core", &index).is_empty());
+    assert!(similar_packages("jest-dom", &index).is_empty());
+    // A bare name of three words or more is nobody's by chance...
+    assert_eq!(
+        explain_in(
+            npm(),
+            "platform-browser-dynamic",
+            "@angular/platform-browser-dynamic"
+        ),
+        "copied without its scope '@angular'"
+    );
+    // ...unless the scope is `@types`, which describes that very package.
+    assert!(similar_packages("express-serve-static-core", &index).is_empty());
 }
 
 #[test]
