@@ -190,11 +190,11 @@ fn name_findings(
     );
     let reason = found.first().map(|top| match top.kind {
         typosquat::Kind::ImportName => format!(
-            "Name is what popular package '{}' is imported by, not its package name",
+            "Name is taken from what popular package '{}' is imported by, not its package name",
             top.similar.name
         ),
         typosquat::Kind::CommandName => format!(
-            "Name is a command of popular package '{}', not its package name",
+            "Name is taken from a command of popular package '{}', not its package name",
             top.similar.name
         ),
         _ => format!("Name resembles popular package '{}'", top.similar.name),

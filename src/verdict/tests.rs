@@ -150,7 +150,7 @@ fn an_import_or_command_name_says_so_in_the_reason() {
     assert_eq!(v.risk, Risk::Red, "{v:?}");
     assert_eq!(
         v.findings[0].reason,
-        "Name is what popular package 'opencv-python' is imported by, not its package name"
+        "Name is taken from what popular package 'opencv-python' is imported by, not its package name"
     );
     let policy = Policy::default();
     let ctx = Context {
@@ -162,7 +162,7 @@ fn an_import_or_command_name_says_so_in_the_reason() {
     let v = verdict(&PackageId::new(Ecosystem::Npm, "ng", "1.0.0"), &f, &ctx);
     assert_eq!(
         v.findings[0].reason,
-        "Name is a command of popular package '@angular/cli', not its package name"
+        "Name is taken from a command of popular package '@angular/cli', not its package name"
     );
     assert_eq!(v.similar[0].name, "@angular/cli");
     // A spelling game keeps the usual words.
