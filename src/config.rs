@@ -6,67 +6,15 @@
 //! configuration and never lives here.
 
 pub mod aws;
+pub mod env;
+mod file;
 pub mod server;
 
-use crate::verdict::policy::{ListRule, Policy, RawPolicy};
+use crate::verdict::policy::{ListRule, Policy};
 pub use aws::{AwsSettings, Backend};
-use serde::Deserialize;
+use file::{find_config, load_file, RawConfig, RawScripts};
 pub use server::{Secret, ServeFlags, ServeSettings};
-use std::path::{Path, PathBuf};
-
-/// Every environment variable secpip reads, in one place.
-pub mod env {
-    /// Path of the `secpip.toml` to load.
-    pub const CONFIG: &str = "SECPIP_CONFIG";
-    /// A team server to use instead of the embedded backend.
-    pub const SERVER: &str = "SECPIP_SERVER";
-    /// `embedded` or `aws`.
-    pub const BACKEND: &str = "SECPIP_BACKEND";
-    /// Bearer token for the team server (never printed).
-    pub const TOKEN: &str = "SECPIP_TOKEN";
-    /// Password for the team secure repository's upload API (never printed).
-    pub const REPO_PASSWORD: &str = "SECPIP_REPO_PASSWORD";
-    /// Token for the team secure repository (npm publish; never printed).
-    pub const REPO_TOKEN: &str = "SECPIP_REPO_TOKEN";
-    /// Where the status store and the local secure repository live.
-    pub const DATA_DIR: &str = "SECPIP_DATA_DIR";
-    /// The Python whose pip resolves and installs.
-    pub const PYTHON: &str = "SECPIP_PYTHON";
-    /// Upstream simple index (overrides what pip is configured with).
-    pub const PYPI_INDEX_URL: &str = "SECPIP_PYPI_INDEX_URL";
-    /// Base of the upstream JSON metadata API (`{base}/{name}/json`).
-    pub const PYPI_JSON_URL: &str = "SECPIP_PYPI_JSON_URL";
-    /// Download statistics endpoint, with `{name}` in it.
-    pub const DOWNLOADS_URL: &str = "SECPIP_DOWNLOADS_URL";
-    /// Base URL of the GitHub REST API.
-    pub const GITHUB_API_URL: &str = "SECPIP_GITHUB_API_URL";
-    /// OSV-compatible advisory API base (empty: only the offline database).
-    pub const OSV_URL: &str = "SECPIP_OSV_URL";
-    /// npm registry to resolve against (overrides `npm config get registry`).
-    pub const NPM_REGISTRY: &str = "SECPIP_NPM_REGISTRY";
-    /// npm download statistics endpoint, with `{name}` in it.
-    pub const NPM_DOWNLOADS_URL: &str = "SECPIP_NPM_DOWNLOADS_URL";
-    /// Optional GitHub token (raises the API rate limit; never printed).
-    pub const GITHUB_TOKEN: &str = "SECPIP_GITHUB_TOKEN";
-    /// Seconds a CHECK claim lasts before another process may take it over.
-    pub const LEASE_SECS: &str = "SECPIP_LEASE_SECS";
-    /// Seconds an install waits for verdicts before giving up.
-    pub const TIMEOUT_SECS: &str = "SECPIP_TIMEOUT_SECS";
-    /// Non-interactive mode: never prompt, policy decides.
-    pub const CI: &str = "SECPIP_CI";
-    /// Log filter (`tracing` syntax), e.g. `secpip=debug`.
-    pub const LOG: &str = "SECPIP_LOG";
-    /// The conventional switch that turns colour off.
-    pub const NO_COLOR: &str = "NO_COLOR";
-    /// Set by most CI systems; treated like `--ci`.
-    pub const GENERIC_CI: &str = "CI";
-    /// The active virtual environment, if any.
-    pub const VIRTUAL_ENV: &str = "VIRTUAL_ENV";
-    /// `secpip serve`: Slack incoming-webhook URL (never printed).
-    pub const SLACK_WEBHOOK_URL: &str = "SECPIP_SLACK_WEBHOOK_URL";
-    /// `secpip serve`: generic JSON webhook URL (never printed).
-    pub const WEBHOOK_URL: &str = "SECPIP_WEBHOOK_URL";
-}
+use std::path::PathBuf;
 
 /// Default download statistics endpoint (the public stats service's "recent" API).
 pub const DEFAULT_DOWNLOADS_URL: &str = "https://pypistats.org/api/packages/{name}/recent";
@@ -116,83 +64,6 @@ pub enum ConfigError {
         env::DATA_DIR
     )]
     NoDataDir,
-}
-
-/// The file format of `secpip.toml`. Unknown keys are errors, so typos surface.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    data_dir: Option<PathBuf>,
-    server: Option<String>,
-    backend: Option<String>,
-    #[serde(default)]
-    aws: aws::RawAws,
-    /// `[serve]`, not `[server]`: `server` is the client's server URL above.
-    #[serde(default)]
-    serve: server::RawServe,
-    #[serde(default)]
-    pypi: RawPypi,
-    #[serde(default)]
-    sources: RawSources,
-    #[serde(default)]
-    install: RawInstall,
-    #[serde(default)]
-    policy: RawPolicy,
-    #[serde(default)]
-    npm: RawNpm,
-    #[serde(default)]
-    repo: RawRepo,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRepo {
-    pypi_upload_url: Option<String>,
-    pypi_index_url: Option<String>,
-    npm_registry_url: Option<String>,
-    username: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNpm {
-    registry: Option<String>,
-    scripts: Option<RawScripts>,
-}
-
-/// `scripts = "deny"` or `scripts = ["name", "name@version"]`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawScripts {
-    Mode(String),
-    Allow(Vec<String>),
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPypi {
-    index_url: Option<String>,
-    json_url: Option<String>,
-    python: Option<PathBuf>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSources {
-    downloads_url: Option<String>,
-    github_api_url: Option<String>,
-    osv_url: Option<String>,
-    npm_downloads_url: Option<String>,
-    timeout_secs: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawInstall {
-    timeout_secs: Option<u64>,
-    lease_secs: Option<u64>,
-    workers: Option<usize>,
-    resolve_cache_secs: Option<u64>,
 }
 
 /// Flags that take part in precedence (the CLI fills this in).
@@ -437,33 +308,6 @@ fn env_bool(env: &dyn EnvSource, name: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Finds the config file: `--config`, `SECPIP_CONFIG`, `./secpip.toml`, then the user config dir.
-fn find_config(flags: &Overrides, env: &dyn EnvSource) -> Option<(PathBuf, bool)> {
-    if let Some(p) = &flags.config {
-        return Some((p.clone(), true));
-    }
-    if let Some(p) = env.var(env::CONFIG) {
-        return Some((PathBuf::from(p), true));
-    }
-    let local = PathBuf::from("secpip.toml");
-    if local.is_file() {
-        return Some((local, false));
-    }
-    let user = dirs::config_dir()?.join("secpip").join("secpip.toml");
-    user.is_file().then_some((user, false))
-}
-
-fn load_file(path: &Path) -> Result<RawConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|e| ConfigError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
-}
-
 /// The Python whose pip secpip drives: the active virtualenv's, else `python3`.
 fn default_python(env: &dyn EnvSource) -> PathBuf {
     if let Some(venv) = env.var(env::VIRTUAL_ENV) {
@@ -668,6 +512,7 @@ impl Settings {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::path::Path;
 
     fn write(dir: &Path, text: &str) -> PathBuf {
         let p = dir.join("secpip.toml");
