@@ -37,6 +37,7 @@
 
 mod combination;
 mod distance;
+mod edits;
 mod found;
 mod index;
 mod kind;
