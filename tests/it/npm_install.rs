@@ -204,7 +204,7 @@ fn a_package_named_after_a_popular_command_is_blocked() {
     let project = NpmProject::new(&n.registry.registry_url(), &[]);
     let ran = secpip_npm(&n, &project, &["install", "ng"]);
     ran.assert_code(3);
-    for needle in ["did you mean @angular/cli?", "is a command of"] {
+    for needle in ["did you mean @angular/cli?", "taken from a command of"] {
         assert!(
             ran.stderr.contains(needle),
             "{needle:?}\n{}",
