@@ -52,7 +52,12 @@ pub fn combination(
 ) -> Option<Combination> {
     let max_rank = cfg.combination_max_target_rank;
     let canonical = canonical_name(ecosystem, name);
-    if max_rank == 0 || canonical.starts_with('@') || popular.rank(&canonical).is_some() {
+    // Not a name either registry accepts (see `check_with_hints`).
+    if max_rank == 0
+        || !name.is_ascii()
+        || canonical.starts_with('@')
+        || popular.rank(&canonical).is_some()
+    {
         return None;
     }
     let ranked = |part: &str| {

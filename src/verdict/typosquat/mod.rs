@@ -263,6 +263,13 @@ pub fn check_with_hints(
     cfg: &TyposquatConfig,
     hints: &Hints<'_>,
 ) -> Vec<Match> {
+    // Neither registry accepts a name beyond ASCII, and callers reject one
+    // before it gets here (`validate_name`); the games below cut names by
+    // byte, so such text is answered with no match rather than cut inside a
+    // character (found by `fuzz/`'s `names` target).
+    if !name.is_ascii() {
+        return Vec::new();
+    }
     let canonical = canonical_name(ecosystem, name);
     let own_rank = popular.rank(&canonical);
     if own_rank.is_some_and(|rank| rank <= cfg.max_target_rank) {

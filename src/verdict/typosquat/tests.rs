@@ -1020,3 +1020,23 @@ fn a_plural_behind_a_noise_word() {
         targets("scholarly-publications")
     );
 }
+
+#[test]
+fn text_beyond_ascii_is_no_name_and_no_panic() {
+    // Found by `fuzz/`'s `names` target: a two-byte character where the
+    // games cut names by byte. No registry accepts such a name.
+    for text in [
+        "\u{77e}\u{2} \u{2}\u{1}",
+        "\u{77e}\u{77e}\u{77e}\u{77e}",
+        "réquests",
+        "ｒequests",
+    ] {
+        assert!(targets(text).is_empty(), "{text}");
+        assert!(targets_in(npm(), text).is_empty(), "{text}");
+        for ecosystem in [Ecosystem::Pypi, Ecosystem::Npm] {
+            let popular = PopularIndex::shipped(ecosystem);
+            let cfg = TyposquatConfig::default();
+            assert!(combination(ecosystem, text, popular, &cfg, &Hints::default()).is_none());
+        }
+    }
+}

