@@ -37,10 +37,19 @@ fuzz_target!(|data: &[u8]| {
     assert!(read.total_bytes <= LIMITS.max_total_bytes, "total limit");
     assert!(read.files.len() <= LIMITS.max_files, "file count limit");
     for (path, content) in &read.files {
-        assert!(content.len() as u64 <= LIMITS.max_file_bytes, "{path}: file limit");
+        assert!(
+            content.len() as u64 <= LIMITS.max_file_bytes,
+            "{path}: file limit"
+        );
         assert!(path.len() <= LIMITS.max_path_len, "{path}: path limit");
-        assert!(!path.starts_with('/') && !path.contains('\\'), "{path}: not relative");
-        assert!(path.split('/').all(|part| part != ".."), "{path}: traversal");
+        assert!(
+            !path.starts_with('/') && !path.contains('\\'),
+            "{path}: not relative"
+        );
+        assert!(
+            path.split('/').all(|part| part != ".."),
+            "{path}: traversal"
+        );
     }
     // The content scan reads whatever came out.
     let _ = scan(&read.files);

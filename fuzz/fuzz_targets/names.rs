@@ -15,7 +15,10 @@ fuzz_target!(|text: &str| {
     for ecosystem in [Ecosystem::Pypi, Ecosystem::Npm] {
         // Unvalidated on purpose: the rules must hold up on any text.
         let found = check(ecosystem, text, PopularIndex::shipped(ecosystem), &cfg);
-        assert!(found.len() <= cfg.max_results, "at most max_results matches");
+        assert!(
+            found.len() <= cfg.max_results,
+            "at most max_results matches"
+        );
         let popular = PopularIndex::shipped(ecosystem);
         let _ = combination(ecosystem, text, popular, &cfg, &Hints::default());
     }
