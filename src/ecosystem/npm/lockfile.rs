@@ -3,6 +3,7 @@
 //! tarball URL and integrity. Git, file, link and URL dependencies have no
 //! registry identity, so they are refused with the reason.
 
+use super::names::validate_name;
 use crate::ecosystem::{Artifact, Ecosystem, PackageId, ResolvedPackage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -37,6 +38,18 @@ pub enum LockfileError {
         version: String,
         /// What is missing.
         missing: &'static str,
+    },
+    /// An entry whose name npm could never have published
+    /// (`node_modules/../../x`): the lock file was not written by npm from
+    /// a registry, or the registry lied.
+    #[error("{path}: {name:?} is not a valid npm package name ({message}); regenerate the lock file with `npm install --package-lock-only`")]
+    BadName {
+        /// Lockfile path.
+        path: String,
+        /// The name, as the lock file gives it.
+        name: String,
+        /// Why it is not valid.
+        message: String,
     },
 }
 
@@ -102,6 +115,13 @@ pub fn parse(text: &str) -> Result<Vec<ResolvedPackage>, LockfileError> {
             });
         }
         let name = e.name.clone().unwrap_or_else(|| dir_name.to_string());
+        if let Err(e) = validate_name(&name) {
+            return Err(LockfileError::BadName {
+                path,
+                name,
+                message: e.to_string(),
+            });
+        }
         let version = e.version.clone().unwrap_or_default();
         let incomplete = |missing| LockfileError::Incomplete {
             path: path.clone(),
@@ -178,5 +198,26 @@ mod tests {
             Err(LockfileError::TooOld(1))
         ));
         assert!(matches!(parse("{"), Err(LockfileError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_name_npm_could_not_have_published_is_refused() {
+        let entry = r#"{"version":"1.0.0","resolved":"http://r/x/-/x-1.0.0.tgz","integrity":"sha512-AA=="}"#;
+        for (path, name) in [
+            ("node_modules/../../etc", "../../etc"),
+            ("node_modules/x", "Ünïcode"),
+            ("node_modules/@s/", "@s/"),
+        ] {
+            let lock = if path == "node_modules/x" {
+                let entry = entry.replacen('{', &format!(r#"{{"name":"{name}","#), 1);
+                format!(r#"{{"lockfileVersion":3,"packages":{{"{path}":{entry}}}}}"#)
+            } else {
+                format!(r#"{{"lockfileVersion":3,"packages":{{"{path}":{entry}}}}}"#)
+            };
+            match parse(&lock) {
+                Err(LockfileError::BadName { name: got, .. }) => assert_eq!(got, name),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
     }
 }
