@@ -1,4 +1,5 @@
-"""Writes a small seed corpus for the `archive` target into corpus/archive/.
+"""Writes small seed corpora for the `archive` and `inputs` targets into
+corpus/archive/ and corpus/inputs/.
 
 Each seed is one byte that picks the artifact's file name (see
 fuzz_targets/archive.rs) followed by a real, tiny artifact: a wheel with a
@@ -65,6 +66,23 @@ def main():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(bytes([pick]) + data)
     print(f"{len(seeds)} seeds in {OUT}")
+    inputs = os.path.join(os.path.dirname(OUT), "inputs")
+    os.makedirs(inputs, exist_ok=True)
+    texts = {
+        "requirement": "requests[socks]>=2.31,<3; python_version >= '3.8'",
+        "pip-args": "--index-url http://127.0.0.1:1/simple --no-deps -r req.txt",
+        "npm-spec": "@babel/core@^7.24.0",
+        "lockfile": '{"lockfileVersion":3,"packages":{"":{"name":"app"},'
+        '"node_modules/a":{"version":"1.0.0","resolved":"http://r/a/-/a-1.0.0.tgz","integrity":"sha512-AA=="},'
+        '"node_modules/alias":{"name":"@s/real","version":"3.0.0","resolved":"http://r/@s/real/-/real-3.0.0.tgz","integrity":"sha512-DD=="}}}',
+        "packument": '{"name":"a","time":{"created":"2020-01-01T00:00:00Z","1.0.0":"2020-01-02T00:00:00Z"},'
+        '"maintainers":[{"name":"x"}],"versions":{"1.0.0":{"name":"a","version":"1.0.0",'
+        '"scripts":{"preinstall":"node x.js"},"dist":{"tarball":"http://r/a/-/a-1.0.0.tgz","integrity":"sha512-AA=="}}}}',
+    }
+    for name, text in texts.items():
+        with open(os.path.join(inputs, name), "w") as f:
+            f.write(text)
+    print(f"{len(texts)} seeds in {inputs}")
 
 
 if __name__ == "__main__":

@@ -118,6 +118,7 @@ pub fn parse_requirement(input: &str) -> Result<Requirement, InputError> {
             len: name_part.len(),
         });
     }
+    check_extras(text, name_part.len())?;
     let req = Requirement::from_str(text).map_err(|e| InputError::Invalid {
         input: text.to_string(),
         message: e.message.to_string(),
@@ -127,6 +128,30 @@ pub fn parse_requirement(input: &str) -> Result<Requirement, InputError> {
     }
     validate_name(req.name.as_ref())?;
     Ok(req)
+}
+
+/// Refuses an extra that ends in `-`, `_` or `.` (`requests[sock-]`):
+/// pep508_rs 0.9 panics on one instead of returning its error (found by
+/// `fuzz/`'s `inputs` target). `name_len` is where the name ends in `text`.
+fn check_extras(text: &str, name_len: usize) -> Result<(), InputError> {
+    let Some(inner) = text
+        .get(name_len..)
+        .and_then(|rest| rest.trim_start().strip_prefix('['))
+    else {
+        return Ok(());
+    };
+    let inner = inner.split(']').next().unwrap_or_default();
+    match inner
+        .split(',')
+        .map(str::trim)
+        .find(|extra| extra.ends_with(['-', '_', '.']))
+    {
+        Some(extra) => Err(InputError::Invalid {
+            input: text.to_string(),
+            message: format!("extra {extra:?} must end with a letter or digit"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Parses a requirements file: one requirement a line, `#` comments,
@@ -227,9 +252,37 @@ mod tests {
             "Flask==3.0.3",
             "requests[socks]>=2,<3",
             "numpy; python_version>'3.8'",
+            "requests [socks, use-chardet-on-py3] >=2",
         ] {
             parse_requirement(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
+    }
+
+    #[test]
+    fn an_extra_with_a_trailing_separator_is_an_error_not_a_panic() {
+        // pep508_rs 0.9 panics on these (found by `fuzz/`'s `inputs`
+        // target); the user gets an error naming the extra.
+        for input in [
+            "requests[sock-",
+            "requests[sock-]",
+            "requests [socks, sock_ ]",
+            "requests[a.]>=2",
+        ] {
+            match parse_requirement(input) {
+                Err(InputError::Invalid { message, .. }) => {
+                    assert!(
+                        message.contains("must end with a letter or digit"),
+                        "{input}: {message}"
+                    )
+                }
+                other => panic!("{input}: {other:?}"),
+            }
+        }
+        // Other broken extras are pep508_rs's own errors.
+        assert!(matches!(
+            parse_requirement("requests[-x]"),
+            Err(InputError::Invalid { .. })
+        ));
     }
 
     #[test]
