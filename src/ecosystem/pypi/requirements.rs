@@ -118,6 +118,10 @@ pub fn parse_requirement(input: &str) -> Result<Requirement, InputError> {
             len: name_part.len(),
         });
     }
+    // pep508_rs 0.9 panics on a name that ends in a separator (`node_`
+    // before a character it stops at) instead of returning its error, so
+    // the name is checked first; so are the extras (`check_extras`).
+    validate_name(name_part)?;
     check_extras(text, name_part.len())?;
     let req = Requirement::from_str(text).map_err(|e| InputError::Invalid {
         input: text.to_string(),
@@ -277,6 +281,17 @@ mod tests {
                 }
                 other => panic!("{input}: {other:?}"),
             }
+        }
+        // The same for a name that ends in a separator before a character
+        // that is not part of a name.
+        for input in ["node_\u{10}modules", "node_ >=1", "x.[a]"] {
+            assert!(
+                matches!(
+                    parse_requirement(input),
+                    Err(InputError::InvalidName { .. })
+                ),
+                "{input}"
+            );
         }
         // Other broken extras are pep508_rs's own errors.
         assert!(matches!(
