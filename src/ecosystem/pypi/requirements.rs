@@ -144,10 +144,12 @@ fn check_extras(text: &str, name_len: usize) -> Result<(), InputError> {
     else {
         return Ok(());
     };
+    // Every run of name characters is cut off like an extra (pep508_rs
+    // ends one at any other character, whitespace included), and no valid
+    // extra ends in a separator, so this refuses nothing valid.
     let inner = inner.split(']').next().unwrap_or_default();
     match inner
-        .split(',')
-        .map(str::trim)
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .find(|extra| extra.ends_with(['-', '_', '.']))
     {
         Some(extra) => Err(InputError::Invalid {
@@ -271,6 +273,7 @@ mod tests {
             "requests[sock-]",
             "requests [socks, sock_ ]",
             "requests[a.]>=2",
+            "requests[soc0. t[sks]>=2.31",
         ] {
             match parse_requirement(input) {
                 Err(InputError::Invalid { message, .. }) => {
