@@ -102,6 +102,14 @@ pub fn parse_requirement(input: &str) -> Result<Requirement, InputError> {
     if text.starts_with('-') {
         return Err(InputError::OptionAsRequirement(text.to_string()));
     }
+    // Names, versions and markers are ASCII; pep508_rs 0.9 cuts its input
+    // by byte and panics inside a wider character (found by `fuzz/`).
+    if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
+        return Err(InputError::Invalid {
+            input: text.to_string(),
+            message: format!("{c:?} is not ASCII; names, versions and markers are"),
+        });
+    }
     if text.contains("://")
         || text.starts_with('.')
         || text.starts_with('/')
@@ -295,6 +303,16 @@ mod tests {
                 ),
                 "{input}"
             );
+        }
+        // And for text beyond ASCII, which pep508_rs cuts inside a
+        // character.
+        for input in ["requests; python_version >= '3.8'\u{6f7d}", "réquests"] {
+            match parse_requirement(input) {
+                Err(InputError::Invalid { message, .. }) => {
+                    assert!(message.contains("is not ASCII"), "{input}: {message}")
+                }
+                other => panic!("{input}: {other:?}"),
+            }
         }
         // Other broken extras are pep508_rs's own errors.
         assert!(matches!(
