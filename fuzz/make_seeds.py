@@ -1,5 +1,5 @@
-"""Writes small seed corpora for the `archive` and `inputs` targets into
-corpus/archive/ and corpus/inputs/.
+"""Writes small seed corpora for the `archive`, `inputs` and `advisory`
+targets into corpus/<target>/.
 
 Each seed is one byte that picks the artifact's file name (see
 fuzz_targets/archive.rs) followed by a real, tiny artifact: a wheel with a
@@ -10,6 +10,7 @@ Standard library only.
 """
 
 import gzip
+import json
 import io
 import os
 import tarfile
@@ -83,6 +84,30 @@ def main():
         with open(os.path.join(inputs, name), "w") as f:
             f.write(text)
     print(f"{len(texts)} seeds in {inputs}")
+    advisory = os.path.join(os.path.dirname(OUT), "advisory")
+    os.makedirs(advisory, exist_ok=True)
+    records = {
+        "pypi-range": "1.2.3\n" + json.dumps({
+            "id": "PYSEC-0000-1", "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "Acme_Lib"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [
+                              {"introduced": "0"}, {"fixed": "1.2.4"},
+                              {"introduced": "2.0.0rc1"}, {"last_affected": "2.1"}]}],
+                          "versions": ["1.0", "1.2.3"]}]}),
+        "npm-malicious": "9.9.9\n" + json.dumps({
+            "id": "MAL-0000-1", "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "npm", "name": "@acme/internal"},
+                          "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}),
+        "withdrawn": "1.0.0\n" + json.dumps({
+            "id": "GHSA-0000-1", "withdrawn": "2024-02-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "npm", "name": "x"},
+                          "ranges": [{"type": "SEMVER", "events": [
+                              {"introduced": "1.0.0-beta.1"}, {"fixed": "1.0.1"}]}]}]}),
+    }
+    for name, text in records.items():
+        with open(os.path.join(advisory, name), "w") as f:
+            f.write(text)
+    print(f"{len(records)} seeds in {advisory}")
 
 
 if __name__ == "__main__":
