@@ -138,7 +138,7 @@ pub fn parse_requirement(input: &str) -> Result<Requirement, InputError> {
     if matches!(req.version_or_url, Some(VersionOrUrl::Url(_))) {
         return Err(InputError::DirectReference(text.to_string()));
     }
-    validate_name(req.name.as_ref())?;
+    // The name was validated above: pep508_rs reads the same characters.
     Ok(req)
 }
 

@@ -473,6 +473,7 @@ mod tests {
             first(Ecosystem::Pypi, "sklearn2").as_deref(),
             Some("scikit-learn")
         );
+        assert_eq!(first(Ecosystem::Pypi, "yaml-2").as_deref(), Some("pyyaml"));
         assert_eq!(
             first(Ecosystem::Npm, "nest2").as_deref(),
             Some("@nestjs/cli")
