@@ -51,20 +51,26 @@ def half(name):
     return "A" if hashlib.md5(name.encode()).digest()[0] % 2 == 0 else "B"
 
 
-def flagged(secpip, ecosystem, names, extra):
+def check_offline(secpip, ecosystem, lines, extra=()):
+    """The JSON records of `secpip check --offline` on `lines`, one each
+    (also used by version_race_flags.py)."""
     cmd = [secpip, "check", "--offline", "--json", "--platform", ecosystem, "-"]
     out = subprocess.run(
-        cmd + extra,
-        input="\n".join(names) + "\n",
+        cmd + list(extra),
+        input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
         check=False,
     )
     if out.returncode not in (0, 1, 2, 3) or not out.stdout:
         sys.exit(f"secpip check failed ({out.returncode}): {out.stderr.strip()}")
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def flagged(secpip, ecosystem, names, extra):
     return {
         record["package_name"]
-        for record in map(json.loads, out.stdout.splitlines())
+        for record in check_offline(secpip, ecosystem, names, extra)
         if record["decision"] != "allow"
     }
 

@@ -13,10 +13,10 @@ header first); SECPIP defaults to target/release/secpip. Standard library
 only; about half a minute.
 """
 
-import json
 import os
-import subprocess
 import sys
+
+from population_flags import check_offline
 
 # How a pinned version is written on a `secpip check` line.
 PIN = {"pypi": "==", "npm": "@"}
@@ -32,17 +32,8 @@ def pinned(path, ecosystem):
 
 def racing(secpip, ecosystem, specs):
     """(versions the rule fired on, lines secpip refused as input)."""
-    out = subprocess.run(
-        [secpip, "check", "--offline", "--json", "--platform", ecosystem, "-"],
-        input="\n".join(specs) + "\n",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode not in (0, 1, 2, 3) or not out.stdout:
-        sys.exit(f"secpip check failed ({out.returncode}): {out.stderr.strip()}")
     hits, refused = [], 0
-    for record in map(json.loads, out.stdout.splitlines()):
+    for record in check_offline(secpip, ecosystem, specs):
         if "rules" not in record:
             refused += 1
         elif record["rules"].get("version-race", 0) > 0:
